@@ -1,0 +1,63 @@
+"""caseapp: case management for a county trade union's aid, model-worker and award work."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+
+def create_app(env_name: str | None = None, **overrides) -> Flask:
+    """Build the Flask app: configuration, extensions, request handling, blueprints and CLI."""
+    app = Flask(__name__, instance_path=os.environ.get("CASEAPP_INSTANCE") or None,
+                instance_relative_config=True)
+    _register_config(app, env_name, overrides)
+    _register_extensions(app)
+    from caseapp.core import web
+
+    web.register(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _register_config(app: Flask, env_name: str | None, overrides: dict) -> None:
+    from config import load_config
+
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path, env_name))
+    app.config.update(overrides)
+    app.debug = app.config.get("ENV_NAME") == "development" and os.environ.get("FLASK_DEBUG") == "1"
+    logging.getLogger("caseapp").setLevel(logging.INFO)
+
+
+def _register_extensions(app: Flask) -> None:
+    from caseapp.core import crypto
+    from caseapp.core.db import configure_sqlite, engine_options, is_sqlite
+    from caseapp.extensions import csrf, db, login_manager, migrate
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(uri), **app.config.get("ENGINE_OPTIONS_EXTRA", {})}
+    import caseapp.models  # noqa: F401  (every model registered before mappers configure)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    crypto.init_app(app)
+    with app.app_context():
+        if is_sqlite(db.engine):
+            configure_sqlite(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from caseapp.blueprints import BLUEPRINTS
+
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from caseapp.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,74 @@
+"""Reading budget projects within scope: lists, detail, spending-plan share."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from caseapp.budgets.models import Project
+from caseapp.core.db import db
+from caseapp.core.errors import NotFound
+from caseapp.core.scoping import get_scoped, scoped
+
+
+def years() -> list[int]:
+    """Fiscal years that have projects in scope, newest first."""
+    stmt = scoped(select(Project.year).distinct(), Project.org_id).order_by(Project.year.desc())
+    return list(db.session.scalars(stmt))
+
+
+def default_year(today: date) -> int:
+    """This year if it has projects, else the newest year that does."""
+    known = years()
+    return today.year if today.year in known or not known else known[0]
+
+
+def list_projects(year: int) -> list[Project]:
+    """Projects of ``year`` in scope, with their plans and indicators loaded."""
+    stmt = (scoped(select(Project), Project.org_id).where(Project.year == year)
+            .options(selectinload(Project.plan_points), selectinload(Project.indicators)).order_by(Project.code))
+    return list(db.session.scalars(stmt))
+
+
+def get_project(project_id: int) -> Project:
+    """One project in scope, else NotFound."""
+    return get_scoped(Project, project_id)
+
+
+def get_project_by_code(code: str, year: int | None = None) -> Project:
+    """A project by 项目编码 (the newest year unless ``year`` is given), in scope."""
+    stmt = scoped(select(Project), Project.org_id).where(Project.code == code)
+    if year is not None:
+        stmt = stmt.where(Project.year == year)
+    project = db.session.scalars(stmt.order_by(Project.year.desc())).first()
+    if project is None:
+        raise NotFound(f"找不到项目 {code}")
+    return project
+
+
+def planned_percent(project: Project, on: date) -> int:
+    """The cumulative share of the budget the plan expects spent by ``on`` (the last passed month end)."""
+    if on.year < project.year:
+        return 0
+    month = 12 if on.year > project.year else on.month
+    due = [p.percent for p in project.plan_points if p.month <= month and _month_passed(project.year, p.month, on)]
+    return max(due, default=0)
+
+
+def next_plan_point(project: Project, on: date):
+    """The next month end in the plan not yet reached, or None."""
+    for point in project.plan_points:
+        if not _month_passed(project.year, point.month, on):
+            return point
+    return None
+
+
+def _month_passed(year: int, month: int, on: date) -> bool:
+    from caseapp.core.calendar import month_end
+
+    return on > month_end(year, month) if (year, month) >= (on.year, on.month) else True
+
+
+def project_count(year: int) -> int:
+    return db.session.scalar(scoped(select(func.count(Project.id)), Project.org_id).where(Project.year == year))

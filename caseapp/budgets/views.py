@@ -1,0 +1,47 @@
+"""Budget pages: the year's dashboard and a project's detail."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from caseapp.budgets import services
+
+bp = Blueprint("budgets", __name__)
+
+
+@bp.route("/")
+def home():
+    """Send visitors to the dashboard or the login page."""
+    return redirect(url_for("budgets.dashboard" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    """The year's projects with budget and the plan's share for the current month end."""
+    today = date.today()
+    year = request.args.get("year", type=int) or services.default_year(today)
+    projects = services.list_projects(year)
+    rows = [{"project": p, "planned_percent": services.planned_percent(p, today),
+             "next_point": services.next_plan_point(p, today)} for p in projects]
+    total = sum(p.budget_fen for p in projects)
+    return render_template("budgets/dashboard.html", year=year, years=services.years(), rows=rows,
+                           total_budget=total, today=today)
+
+
+@bp.route("/projects/<int:project_id>")
+@login_required
+def project_detail(project_id: int):
+    """A project: budget, spending plan and indicator table."""
+    project = services.get_project(project_id)
+    return render_template("budgets/project.html", project=project,
+                           planned_percent=services.planned_percent(project, date.today()))
+
+
+@bp.app_context_processor
+def _metric_labels() -> dict:
+    from caseapp.budgets.metrics import METRIC_LABELS
+
+    return {"METRIC_LABELS": METRIC_LABELS}

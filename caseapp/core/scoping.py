@@ -1,0 +1,77 @@
+"""Deny-by-default scoping: every query and lookup is limited to the actor's organisation subtree."""
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import Select, false, select
+
+from caseapp.core.context import Principal, current_principal
+from caseapp.core.db import db
+from caseapp.core.errors import Forbidden, NotFound
+
+T = TypeVar("T")
+
+
+def principal_or_deny() -> Principal:
+    """The current principal; with none, every scoped check refuses."""
+    principal = current_principal()
+    if principal is None:
+        raise Forbidden("请先登录")
+    return principal
+
+
+def subtree_ids(principal: Principal):
+    """A subquery of the organisation ids the principal may see."""
+    from caseapp.orgs.models import Organisation
+
+    stmt = select(Organisation.id)
+    if principal.org_path is not None:
+        stmt = stmt.where(Organisation.path.startswith(principal.org_path, autoescape=True))
+    return stmt
+
+
+def scoped(stmt: Select, org_column) -> Select:
+    """Limit ``stmt`` to rows whose ``org_column`` lies in the actor's subtree (nothing without an actor)."""
+    principal = current_principal()
+    if principal is None:
+        return stmt.where(false())
+    if principal.org_path is None:
+        return stmt
+    return stmt.where(org_column.in_(subtree_ids(principal)))
+
+
+def in_scope(org_id: int | None) -> bool:
+    """True when ``org_id`` lies in the actor's subtree."""
+    principal = current_principal()
+    if principal is None or org_id is None:
+        return principal is not None and principal.org_path is None
+    if principal.org_path is None:
+        return True
+    from caseapp.orgs.models import Organisation
+
+    path = db.session.scalar(select(Organisation.path).where(Organisation.id == org_id))
+    return bool(path) and path.startswith(principal.org_path)
+
+
+def get_scoped(model: type[T], obj_id, org_attr: str = "org_id") -> T:
+    """Load ``model`` by id within scope; outside scope looks exactly like missing (404)."""
+    obj = db.session.get(model, obj_id) if obj_id is not None else None
+    if obj is None or not in_scope(getattr(obj, org_attr)):
+        raise NotFound("记录不存在或无权访问")
+    return obj
+
+
+def require_role(*roles: str) -> Principal:
+    """The principal, if it holds any of ``roles``; else Forbidden."""
+    principal = principal_or_deny()
+    if not principal.has_role(*roles):
+        from caseapp.auth.roles import label_of
+
+        raise Forbidden("需要以下角色之一：" + "、".join(label_of(r) for r in roles))
+    return principal
+
+
+def require_org_in_scope(org_id: int) -> None:
+    """Refuse writing a record into an organisation outside the actor's subtree."""
+    if not in_scope(org_id):
+        raise NotFound("组织不存在或无权访问")

@@ -1,0 +1,119 @@
+"""Request handling shared by every page and the API: principal, request id, commit at the edge, errors."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from caseapp.core import context
+from caseapp.core.db import db, write_intent
+from caseapp.core.errors import DomainError
+
+log = logging.getLogger("caseapp.web")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+_MESSAGES = {
+    400: "请求有误", 403: "没有权限访问此页面", 404: "页面不存在或无权访问", 405: "不支持的请求方式",
+    413: "上传的文件太大", 422: "提交的内容有误", 429: "请求过于频繁，请稍后再试", 500: "系统内部错误",
+    503: "系统繁忙，请稍后重试",
+}
+
+
+def register(app: Flask) -> None:
+    """Install hooks, error handlers, the user loader and template helpers."""
+    from caseapp.auth import session as auth_session
+    from caseapp.core import templating
+
+    auth_session.register(app)
+    templating.register(app)
+    app.before_request(_begin_request)
+    app.after_request(_finish_request)
+    app.teardown_request(_teardown)
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _db_busy)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _begin_request() -> None:
+    g.request_id = context.new_request_id()
+    # reads use a deferred transaction; writes take SQLite's write lock up front
+    g.write_token = write_intent.set(request.method not in SAFE_METHODS)
+    g.principal_token = context.set_principal(principal_from_user(current_user))
+
+
+def principal_from_user(user) -> context.Principal | None:
+    """The principal for a logged-in user (None when anonymous)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    source = "api" if request.path.startswith("/api/") else "web"
+    return context.Principal(user_id=user.id, username=user.username, org_id=user.org_id,
+                             org_path=user.org.path, roles=user.roles, source=source)
+
+
+def _finish_request(response):
+    """Commit once per request when it succeeded; otherwise roll back."""
+    if request.method not in SAFE_METHODS and response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def _teardown(exc) -> None:
+    if exc is not None:
+        db.session.rollback()
+    if "principal_token" in g:
+        context.reset_principal(g.principal_token)
+    if "write_token" in g:
+        write_intent.reset(g.write_token)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str, code: str | None = None, field: str | None = None):
+    """A Chinese error as JSON for the API or as a page for people."""
+    db.session.rollback()
+    rid = g.get("request_id", "")
+    if wants_json():
+        body = {"error": code or str(status), "message": message, "request_id": rid}
+        if field:
+            body["field"] = field
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message, request_id=rid), status
+
+
+def _domain_error(exc: DomainError):
+    return error_response(exc.status, exc.message, exc.code, exc.field)
+
+
+def _csrf_error(exc: CSRFError):
+    return error_response(400, "页面已过期或表单校验失败（CSRF），请刷新页面后重新提交", "csrf")
+
+
+def _http_error(exc: HTTPException):
+    status = exc.code or 500
+    return error_response(status, _MESSAGES.get(status, exc.name), str(status))
+
+
+def _db_busy(exc: OperationalError):
+    if "database is locked" in str(exc) or "could not serialize" in str(exc):
+        log.warning("database busy, request %s", g.get("request_id"))
+        return error_response(503, "数据库繁忙，请稍后重试", "busy")
+    return _unexpected(exc)
+
+
+def _unexpected(exc: Exception):
+    log.exception("unhandled error in request %s", g.get("request_id"))
+    return error_response(500, _MESSAGES[500], "internal")
