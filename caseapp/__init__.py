@@ -51,9 +51,9 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from caseapp.blueprints import BLUEPRINTS
+    from caseapp.blueprints import all_blueprints
 
-    for bp in BLUEPRINTS:
+    for bp in all_blueprints():
         app.register_blueprint(bp)
 
 

@@ -1,7 +1,10 @@
-"""Every blueprint, in registration order."""
-from caseapp.audit.views import bp as audit_bp
-from caseapp.auth.views import bp as auth_bp
-from caseapp.budgets.views import bp as budgets_bp
-from caseapp.orgs.views import bp as orgs_bp
+"""Every blueprint: each area's ``views.bp``, then the JSON API with each area's ``api`` routes."""
+from caseapp.areas import area_modules
 
-BLUEPRINTS = [auth_bp, orgs_bp, audit_bp, budgets_bp]
+
+def all_blueprints() -> list:
+    blueprints = [m.bp for m in area_modules("views") if hasattr(m, "bp")]
+    area_modules("api")  # each area's api.py adds its routes to the shared API blueprint
+    from caseapp.api import bp as api_bp
+
+    return blueprints + [api_bp]

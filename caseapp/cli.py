@@ -20,9 +20,9 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach every area's commands to the app's CLI."""
-    from caseapp.auth.cli import users_cli
+    from caseapp.areas import area_modules
     from caseapp.core.keys_cli import keys_cli
-    from caseapp.orgs.cli import orgs_cli
 
-    for command in (orgs_cli, users_cli, keys_cli):
+    commands = [keys_cli] + [c for m in area_modules("cli") for c in getattr(m, "COMMANDS", [])]
+    for command in commands:
         app.cli.add_command(command)

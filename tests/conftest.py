@@ -2,14 +2,15 @@
 
 Every test that uses ``app`` runs on SQLite and, when ``DATABASE_URL`` names a PostgreSQL server, on
 PostgreSQL too. ``CASEAPP_REQUIRE_SERVICES=1`` (set by ``.ci/run``) turns a missing PostgreSQL or Redis
-into a failure instead of a skip. Each test session gets its own fresh PostgreSQL database, created by
-running the migrations, so several sessions can run at once.
+into a failure instead of a skip. Each test session gets its own fresh PostgreSQL database, so several
+sessions can run at once. The schema comes from the models (``create_all``, triggers included);
+``tests/core/test_migrations.py`` proves the migrations build the same schema.
 """
 from __future__ import annotations
 
 import os
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from flask_sqlalchemy.session import _app_ctx_id
@@ -51,14 +52,34 @@ def _pg_database(server_url: str):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _migrated_app(uri: str, instance: str):
-    from flask_migrate import upgrade
-
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri, TESTING=True)
+def make_app(uri: str, instance: str, **overrides):
+    """A testing app on ``uri`` with its instance folder at ``instance``."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri, TESTING=True, **overrides)
     app.instance_path = instance
-    with app.app_context():
-        upgrade()
     return app
+
+
+def _schema_app(uri: str, instance: str):
+    app = make_app(uri, instance)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    """The PostgreSQL server named by DATABASE_URL (required in CI)."""
+    server = _pg_server_url()
+    if server is None:
+        _missing("PostgreSQL (DATABASE_URL)")
+    return server
+
+
+@pytest.fixture(scope="session")
+def fresh_pg_database(pg_server_url):
+    """A factory of throw-away PostgreSQL databases (dropped at the end of the session)."""
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(_pg_database(pg_server_url))
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -67,13 +88,13 @@ def engine_app(request, tmp_path_factory):
     instance = tmp_path_factory.mktemp(f"instance-{request.param}")
     os.environ["CASEAPP_INSTANCE"] = str(instance)
     if request.param == "sqlite":
-        yield _migrated_app(f"sqlite:///{instance / 'test.sqlite'}", str(instance))
+        yield _schema_app(f"sqlite:///{instance / 'test.sqlite'}", str(instance))
         return
     server = _pg_server_url()
     if server is None:
         _missing("PostgreSQL (DATABASE_URL)")
     with _pg_database(server) as uri:
-        app = _migrated_app(uri, str(instance))
+        app = _schema_app(uri, str(instance))
         yield app
         with app.app_context():
             db.engine.dispose()

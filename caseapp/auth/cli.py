@@ -68,3 +68,4 @@ def disable_cmd(username: str) -> None:
         raise NotFound(f"用户 {username} 不存在")
     services.set_enabled(user, False)
     say(f"已停用用户 {username}")
+COMMANDS = [users_cli]

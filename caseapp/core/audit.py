@@ -75,3 +75,8 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the keys whose values changed, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+from caseapp.core.ddl import protect_append_only  # noqa: E402
+
+protect_append_only(AuditEvent.__table__)

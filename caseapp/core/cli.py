@@ -50,3 +50,10 @@ def operator_command(write: bool = True):
         return wrapper
 
     return decorate
+
+
+#: groups shared by several areas (``caseapp import roster …``, ``caseapp import targets …``)
+from flask.cli import AppGroup  # noqa: E402
+
+import_group = AppGroup("import", help="导入：绩效目标文本、花名册")
+export_group = AppGroup("export", help="导出花名册")

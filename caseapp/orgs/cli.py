@@ -36,3 +36,4 @@ def list_cmd(as_json: bool) -> None:
         return
     for o in orgs:
         click.echo(f"{'  ' * o.depth}{o.code}  {o.name}")
+COMMANDS = [orgs_cli]

@@ -1,21 +1,48 @@
-"""The migrations build exactly the schema the models describe, on every engine."""
+"""The migrations build, from an empty database, exactly the schema the models describe."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import inspect, text
 
 from caseapp.core.db import db
+from tests.conftest import make_app
 
 
-def test_models_and_migrations_agree(app):
-    def include(obj, name, type_, reflected, compare_to):
-        return not (type_ == "table" and name == "alembic_version")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def migrated_app(request, tmp_path, fresh_pg_database):
+    uri = f"sqlite:///{tmp_path / 'm.sqlite'}" if request.param == "sqlite" else fresh_pg_database()
+    app = make_app(uri, str(tmp_path))
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
-    conn = db.session.connection()
-    ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include})
-    diffs = compare_metadata(ctx, db.metadata)
+
+def _include(obj, name, type_, reflected, compare_to):
+    return not (type_ == "table" and name == "alembic_version")
+
+
+def test_upgrade_from_empty_matches_models(migrated_app):
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _include})
+        diffs = compare_metadata(ctx, db.metadata)
     assert diffs == [], f"models and migrations disagree: {diffs}"
+
+
+def test_append_only_triggers_exist_after_upgrade(migrated_app):
+    """The audit log refuses UPDATE and DELETE in a migrated database too."""
+    with db.engine.connect() as conn:
+        conn.execute(text("INSERT INTO audit_events (at, actor_name, action, source) "
+                          "VALUES (CURRENT_TIMESTAMP, 'x', 'test', 'cli')"))
+        with pytest.raises(Exception, match="只增不改"):
+            conn.execute(text("UPDATE audit_events SET action = 'changed'"))
+        conn.rollback()
 
 
 def test_constraint_names_follow_convention(app):
     names = {c.name for t in db.metadata.sorted_tables for c in t.constraints if c.name}
     assert "uq_projects_year_code" in names
     assert "ck_projects_budget_nonnegative" in names
+    assert "audit_events" in inspect(db.session.connection()).get_table_names()

@@ -1,16 +1,18 @@
 """initial schema
 
-Revision ID: f6e9da99d26b
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 22:48:18.880564
+Create Date: 2026-11-23 22:51:28.907413
 
 """
 from alembic import op
 import sqlalchemy as sa
 
+from caseapp.core.ddl import APPEND_ONLY_TABLES, append_only_sql
+
 
 # revision identifiers, used by Alembic.
-revision = 'f6e9da99d26b'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -222,6 +224,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_roles_user_id'), ['user_id'], unique=False)
 
     # ### end Alembic commands ###
+    dialect = op.get_bind().dialect.name
+    for table in APPEND_ONLY_TABLES:
+        for stmt in append_only_sql(table, dialect):
+            op.execute(stmt)
 
 
 def downgrade():
