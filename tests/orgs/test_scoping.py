@@ -1,0 +1,51 @@
+"""Scoping: a user sees their own subtree only; out of scope looks like missing."""
+import pytest
+
+from caseapp.core.errors import Forbidden, NotFound
+from caseapp.core.scoping import get_scoped
+from caseapp.orgs import services
+from caseapp.orgs.models import Organisation
+from tests.conftest import acting_as
+from tests.factories import OrgFactory, UserFactory
+
+
+@pytest.fixture
+def tree(app):
+    county = OrgFactory(name="县总工会")
+    a = OrgFactory(parent=county, name="甲镇工会")
+    b = OrgFactory(parent=county, name="乙镇工会")
+    a1 = OrgFactory(parent=a, name="甲镇某厂工会")
+    return county, a, b, a1
+
+
+def test_township_user_sees_own_subtree_only(tree):
+    county, a, b, a1 = tree
+    user = UserFactory(org=a)
+    with acting_as(user):
+        codes = {o.code for o in services.list_orgs()}
+        assert codes == {a.code, a1.code}
+        assert get_scoped(Organisation, a1.id, "id") is a1
+        with pytest.raises(NotFound):
+            get_scoped(Organisation, b.id, "id")
+        with pytest.raises(NotFound):
+            services.get_by_code(county.code)
+
+
+def test_no_principal_sees_nothing(tree):
+    with pytest.raises(Forbidden):
+        from caseapp.core.scoping import principal_or_deny
+
+        principal_or_deny()
+    assert services.list_orgs() == []
+
+
+def test_only_admins_create_orgs(tree):
+    county, a, *_ = tree
+    with acting_as(UserFactory(org=a, roles=["caseworker"])):
+        with pytest.raises(Forbidden):
+            services.create_org("X1", "新工会", a.code)
+    with acting_as(UserFactory(org=a, roles=["admin"])):
+        org = services.create_org("X1", "新工会", a.code)
+        assert org.path.startswith(a.path) and org.level == "grassroots"
+        with pytest.raises(NotFound):  # an admin of 甲镇 cannot add under 乙镇
+            services.create_org("X2", "越权工会", tree[2].code)
