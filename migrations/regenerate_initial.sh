@@ -1,22 +1,29 @@
 #!/bin/bash
-# regenerate the single initial migration from the models (nothing deployed yet)
+# Regenerate the single initial migration from the models (allowed while nothing is deployed), with the
+# registered trigger DDL written out literally for each engine. Review the result before committing.
 set -e
 cd "$(dirname "$0")/.."
-rm -rf ${TMPDIR:-/tmp}/caseapp-regen && mkdir -p ${TMPDIR:-/tmp}/caseapp-regen
+tmp="${TMPDIR:-/tmp}/caseapp-regen"
+rm -rf "$tmp" && mkdir -p "$tmp"
 rm -f migrations/versions/*.py
-export CASEAPP_INSTANCE=${TMPDIR:-/tmp}/caseapp-regen
+export CASEAPP_INSTANCE="$tmp"
 .venv/bin/caseapp db migrate -m "initial schema" --rev-id 0001 >/dev/null 2>&1
-f=migrations/versions/0001_initial_schema.py
-python3 - "$f" <<'PY'
-import sys,re
-p=sys.argv[1]; s=open(p).read()
-s=s.replace('import sqlalchemy as sa\n','import sqlalchemy as sa\n\nfrom caseapp.core.ddl import APPEND_ONLY_TABLES, append_only_sql\n',1)
-s=s.replace('    # ### end Alembic commands ###\n','''    # ### end Alembic commands ###
-    dialect = op.get_bind().dialect.name
-    for table in APPEND_ONLY_TABLES:
-        for stmt in append_only_sql(table, dialect):
-            op.execute(stmt)
-''',1)
-open(p,'w').write(s)
+.venv/bin/python - migrations/versions/0001_initial_schema.py <<'PY'
+import sys
+from caseapp import create_app
+from caseapp.core.ddl import all_ddl
+
+create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+path = sys.argv[1]
+src = open(path).read()
+ddl = {d: all_ddl(d) for d in ("postgresql", "sqlite")}
+block = "\n\n#: triggers registered next to the models (caseapp.core.ddl), written out per engine\nTRIGGERS = {\n"
+for dialect, stmts in ddl.items():
+    block += f"    {dialect!r}: [\n" + "".join(f"        {s!r},\n" for s in stmts) + "    ],\n"
+block += "}\n"
+src = src.replace("depends_on = None\n", "depends_on = None\n" + block, 1)
+src = src.replace("    # ### end Alembic commands ###\n",
+                  "    # ### end Alembic commands ###\n    for stmt in TRIGGERS[op.get_bind().dialect.name]:\n        op.execute(stmt)\n", 1)
+open(path, "w").write(src)
+print("regenerated", path)
 PY
-echo regenerated $f

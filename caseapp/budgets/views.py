@@ -7,6 +7,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caseapp.budgets import services
+from caseapp.budgets.checks import run_checks
+from caseapp.budgets.rules import RULE_STATUS_LABELS, list_rules
 
 bp = Blueprint("budgets", __name__)
 
@@ -27,8 +29,10 @@ def dashboard():
     rows = [{"project": p, "planned_percent": services.planned_percent(p, today),
              "next_point": services.next_plan_point(p, today)} for p in projects]
     total = sum(p.budget_fen for p in projects)
+    problems = run_checks(year)
     return render_template("budgets/dashboard.html", year=year, years=services.years(), rows=rows,
-                           total_budget=total, today=today)
+                           total_budget=total, today=today, problems=problems,
+                           error_count=sum(p.severity == "error" for p in problems))
 
 
 @bp.route("/projects/<int:project_id>")
@@ -36,8 +40,9 @@ def dashboard():
 def project_detail(project_id: int):
     """A project: budget, spending plan and indicator table."""
     project = services.get_project(project_id)
-    return render_template("budgets/project.html", project=project,
-                           planned_percent=services.planned_percent(project, date.today()))
+    project_rules = [r for r in list_rules(project.year) if r.project_id == project.id]
+    return render_template("budgets/project.html", project=project, rules=project_rules,
+                           RULE_STATUS=RULE_STATUS_LABELS, planned_percent=services.planned_percent(project, date.today()))
 
 
 @bp.app_context_processor
@@ -45,3 +50,6 @@ def _metric_labels() -> dict:
     from caseapp.budgets.metrics import METRIC_LABELS
 
     return {"METRIC_LABELS": METRIC_LABELS}
+
+
+from caseapp.budgets import import_views  # noqa: E402,F401  (import, rules and check pages on this blueprint)

@@ -35,6 +35,8 @@ class AuditEvent(db.Model):
 def _object_ref(obj: Any) -> tuple[str | None, str | None, int | None]:
     if obj is None:
         return None, None, None
+    if hasattr(obj, "_get_current_object"):  # flask_login.current_user is a proxy
+        obj = obj._get_current_object()
     if isinstance(obj, tuple):
         return obj[0], str(obj[1]), None
     org_id = getattr(obj, "org_id", None)

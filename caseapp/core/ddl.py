@@ -1,11 +1,32 @@
-"""Database-side guards that models cannot express: append-only tables via triggers.
+"""Database-side guards that models cannot express (triggers), installed the same way everywhere.
 
-The same statements run from ``metadata.create_all`` (tests, via DDL events) and from the migrations
-(``op.execute(stmt) for stmt in append_only_sql(...)``), so both paths build identical databases.
+A table's extra DDL is registered once with :func:`register_table_ddl`; ``metadata.create_all`` runs it
+through DDL events (tests), and the migrations run :func:`all_ddl` for the same statements, so both paths
+build identical databases.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlalchemy import DDL, Table, event
+
+#: (table name, function dialect -> SQL statements), in registration order
+_REGISTRY: list[tuple[str, Callable[[str], list[str]]]] = []
+#: tables guarded by append-only triggers
+APPEND_ONLY_TABLES: list[str] = []
+
+
+def register_table_ddl(table: Table, statements: Callable[[str], list[str]]) -> None:
+    """Run ``statements(dialect)`` after ``table`` is created, by create_all and by the migrations."""
+    _REGISTRY.append((table.name, statements))
+    for dialect in ("postgresql", "sqlite"):
+        for stmt in statements(dialect):
+            event.listen(table, "after_create", DDL(stmt).execute_if(dialect=dialect))
+
+
+def all_ddl(dialect: str, tables: set[str] | None = None) -> list[str]:
+    """Every registered statement for ``dialect`` (optionally only for ``tables``), for migrations."""
+    return [stmt for name, fn in _REGISTRY if tables is None or name in tables for stmt in fn(dialect)]
 
 
 def append_only_sql(table: str, dialect: str) -> list[str]:
@@ -30,13 +51,7 @@ def _sqlite(table: str, message: str) -> list[str]:
     ]
 
 
-#: tables guarded by append-only triggers; the migrations install the same triggers for each
-APPEND_ONLY_TABLES: list[str] = []
-
-
 def protect_append_only(table: Table) -> None:
-    """Attach the append-only triggers to ``table`` for ``create_all``."""
+    """Guard ``table`` with append-only triggers."""
     APPEND_ONLY_TABLES.append(table.name)
-    for dialect in ("postgresql", "sqlite"):
-        for stmt in append_only_sql(table.name, dialect):
-            event.listen(table, "after_create", DDL(stmt).execute_if(dialect=dialect))
+    register_table_ddl(table, lambda dialect: append_only_sql(table.name, dialect))

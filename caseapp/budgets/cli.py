@@ -1,0 +1,86 @@
+"""``caseapp import targets FILE`` and ``caseapp check``."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from caseapp.budgets import checks, importer, services
+from caseapp.budgets.import_diff import number
+from caseapp.core.cli import emit_json, import_group, operator_command, say
+
+
+@import_group.command("targets", help="导入部门预算绩效文本（.docx）：项目、绩效指标和文字部分的规则")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=int, help="预算年度（默认取文件标题中的年度）")
+@click.option("--org", "org_code", help="导入到的组织代码（默认县总工会）")
+@click.option("--dry-run", is_flag=True, help="只解析和比较，不写入")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@operator_command()
+def import_targets_cmd(path: Path, year: int | None, org_code: str | None, dry_run: bool, as_json: bool) -> None:
+    """Import a 部门预算绩效文本 (.docx): projects, indicators and proposed rules."""
+    data = path.read_bytes()
+    plan = importer.preview(data, path.name, year, org_code)
+    target_import = None if dry_run else importer.confirm(data, path.name, plan.year, plan.org.code)
+    if as_json:
+        emit_json({**preview_json(plan), "dry_run": dry_run,
+                   "import_id": target_import.id if target_import else None})
+    for warning in plan.warnings:
+        say(f"提醒：{warning}")
+    counts = "，".join(f"{label}{len(plan.codes_with(s))}个" for s, label in importer.STATUS_LABELS.items())
+    verb = "试导入（未写入）" if dry_run else "已导入"
+    say(f"{verb}{plan.year}年绩效目标到{plan.org.name}：项目{counts}；文字部分规则{len(plan.rules)}条")
+
+
+def preview_json(plan: importer.ImportPreview) -> dict:
+    """The documented JSON shape: year, projects with plan, indicators and matched rules, warnings."""
+    return {"year": plan.year, "org": plan.org.code,
+            "projects": [_project_json(p, plan) for p in plan.projects],
+            "unmatched_rules": [_rule_json(r) for r in plan.rules_of(None)],
+            "warnings": plan.warnings}
+
+
+def _project_json(item: importer.ProjectPreview, plan: importer.ImportPreview) -> dict:
+    p = item.parsed
+    return {"code": p.code, "name": p.name, "budget_fen": p.budget_fen, "fiscal_fen": p.fiscal_fen,
+            "other_fen": p.other_fen, "status": item.status,
+            "changes": [{"field": c.label, "before": c.before, "after": c.after} for c in item.changes],
+            "spending_plan": [{"month": m, "percent": pct} for m, pct in p.spending_plan],
+            "indicators": [{"level1": i.level1, "level2": i.level2, "level3": i.level3,
+                            "description": i.description, "target_text": i.target_text,
+                            "direction": i.target.direction, "value": number(i.target.value),
+                            "unit": i.target.unit, "basis": i.basis, "metric": i.metric} for i in p.indicators],
+            "rules": [_rule_json(r) for r in plan.rules_of(p.code)]}
+
+
+def _rule_json(item: importer.RulePreview) -> dict:
+    rule = item.rule
+    return {"kind": rule.kind, "subject": rule.subject, "value": number(rule.value), "unit": rule.unit,
+            "deadline": rule.deadline.text if rule.deadline else None, "source_text": rule.source_text}
+
+
+@click.command("check", help="一致性检查：人数上限×每人金额与预算、成本指标、支出计划、文字目标与指标表；有错误时退出码为 1")
+@with_appcontext
+@click.option("--year", type=int, help="预算年度（默认今年或最近有项目的年度）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@operator_command(write=False)
+def check_cmd(year: int | None, as_json: bool) -> None:
+    """Check the year's budget data for contradictions; exit 1 when any error is found."""
+    year = year or services.default_year(date.today())
+    problems = checks.run_checks(year)
+    if as_json:
+        emit_json({"year": year, "problems": [{"severity": p.severity, "project_code": p.project_code,
+                                               "kind": p.kind, "message": p.message} for p in problems]})
+    else:
+        for p in problems:
+            click.echo(f"[{p.severity_label}] {p.project_code} {p.message}")
+    errors = sum(p.severity == "error" for p in problems)
+    say(f"{year}年一致性检查：错误{errors}项，提醒{len(problems) - errors}项")
+    if errors:
+        sys.exit(1)
+
+
+COMMANDS = [import_group, check_cmd]

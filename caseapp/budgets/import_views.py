@@ -1,0 +1,185 @@
+"""Budget pages for admins and reviewers: document import (upload → preview → confirm), rules, checks."""
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from datetime import date
+from pathlib import Path
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import login_required
+from flask_wtf.file import FileField, FileRequired
+from wtforms import IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional
+
+from caseapp.budgets import checks, importer, rules, services
+from caseapp.budgets.import_diff import number
+from caseapp.budgets.views import bp
+from caseapp.core.errors import ValidationFailed
+from caseapp.core.forms import BaseForm
+from caseapp.core.scoping import require_role
+from caseapp.core.templating import NAV
+from caseapp.orgs.services import list_orgs
+
+NAV.append(("budgets.rules", "文字规则", None))
+
+_SESSION_KEY = "target_import"
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+#: Uploaded documents nobody confirmed are removed after this many seconds.
+_STALE_SECONDS = 24 * 3600
+
+
+class UploadForm(BaseForm):
+    """The 绩效目标 .docx and where it goes."""
+
+    document = FileField("部门预算绩效文本（.docx）", validators=[FileRequired(message="请选择要上传的 .docx 文件")])
+    year = IntegerField("预算年度（留空则取文件标题中的年度）", validators=[Optional(), NumberRange(2000, 2100)])
+    org_code = SelectField("导入到组织")
+
+
+@bp.route("/budgets/import", methods=["GET", "POST"])
+@login_required
+def import_upload():
+    """Upload a 部门预算绩效文本; it is checked, kept server-side and previewed."""
+    require_role("admin")
+    form = UploadForm()
+    form.org_code.choices = [(o.code, f"{o.code} {o.name}") for o in list_orgs()]
+    if form.validate_on_submit():
+        upload = form.document.data
+        data = upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
+        try:
+            _check_upload(upload.filename or "", data)
+            importer.preview(data, upload.filename, form.year.data, form.org_code.data)
+        except ValidationFailed as exc:
+            form.document.errors.append(exc.message)
+            return render_template("budgets/import_upload.html", form=form), 422
+        session[_SESSION_KEY] = {"token": _store(data), "filename": importer.clean_filename(upload.filename),
+                                 "year": form.year.data, "org": form.org_code.data}
+        return redirect(url_for("budgets.import_preview"))
+    return render_template("budgets/import_upload.html", form=form)
+
+
+@bp.route("/budgets/import/preview")
+@login_required
+def import_preview():
+    """What the uploaded document would create or change, with the rules the prose states."""
+    require_role("admin")
+    pending = _pending()
+    if pending is None:
+        flash("没有待确认的导入文件，请重新上传", "warning")
+        return redirect(url_for("budgets.import_upload"))
+    info, data = pending
+    plan = importer.preview(data, info["filename"], info["year"], info["org"])
+    return render_template("budgets/import_preview.html", plan=plan, KINDS=rules.RULE_KIND_LABELS)
+
+
+@bp.route("/budgets/import/confirm", methods=["POST"])
+@login_required
+def import_confirm():
+    """Write the previewed document, with the admin's choice of project for each rule."""
+    require_role("admin")
+    pending = _pending()
+    if pending is None:
+        flash("没有待确认的导入文件，请重新上传", "warning")
+        return redirect(url_for("budgets.import_upload"))
+    info, data = pending
+    matches = {int(key.removeprefix("rule_")): value for key, value in request.form.items()
+               if re.fullmatch(r"rule_\d+", key)}
+    done = importer.confirm(data, info["filename"], info["year"], info["org"], matches)
+    _discard(info["token"])
+    session.pop(_SESSION_KEY, None)
+    changes = done.changes
+    flash(f"已导入{done.year}年绩效目标：新增{len(changes['created'])}个项目，更新{len(changes['updated'])}个，"
+          f"待确认规则{changes['rules']['proposed']}条", "success")
+    return redirect(url_for("budgets.dashboard", year=done.year))
+
+
+@bp.route("/budgets/import/cancel", methods=["POST"])
+@login_required
+def import_cancel():
+    """Drop the uploaded document without importing it."""
+    require_role("admin")
+    info = session.pop(_SESSION_KEY, None)
+    if info and _TOKEN_RE.match(str(info.get("token", ""))):
+        _discard(info["token"])
+    flash("已取消导入", "info")
+    return redirect(url_for("budgets.import_upload"))
+
+
+@bp.route("/budgets/rules", endpoint="rules")
+@login_required
+def rules_page():
+    """The year's rules from the prose, to confirm, reject or attach to another project."""
+    year = request.args.get("year", type=int) or services.default_year(date.today())
+    return render_template("budgets/import_rules.html", year=year, years=services.years(),
+                           rules=rules.list_rules(year), projects=services.list_projects(year),
+                           STATUS=rules.RULE_STATUS_LABELS, KINDS=rules.RULE_KIND_LABELS)
+
+
+@bp.route("/budgets/rules/<int:rule_id>", methods=["POST"])
+@login_required
+def rule_update(rule_id: int):
+    """Confirm or reject one rule, possibly attaching it to another project."""
+    require_role("admin")
+    status = {"confirm": "confirmed", "reject": "rejected"}.get(request.form.get("action", ""), "")
+    rule = rules.set_rule_status(rule_id, status, request.form.get("project_code"))
+    flash(f"规则已{rules.RULE_STATUS_LABELS[rule.status].removeprefix('已')}", "success")
+    return redirect(url_for("budgets.rules", year=rule.year))
+
+
+@bp.route("/budgets/check")
+@login_required
+def check():
+    """Contradictions in the year's budget data: caps against budgets, plans, prose against tables."""
+    year = request.args.get("year", type=int) or services.default_year(date.today())
+    problems = checks.run_checks(year)
+    return render_template("budgets/check.html", year=year, years=services.years(), problems=problems)
+
+
+@bp.app_template_filter("number")
+def _number_filter(value) -> str:
+    """A Decimal as written: 95.0000 → 95, 47.6600 → 47.66."""
+    shown = number(value)
+    return "" if shown is None else str(shown)
+
+
+def _check_upload(filename: str, data: bytes) -> None:
+    """Name and size before any parsing (the content checks follow in the importer)."""
+    if not filename.lower().endswith(".docx"):
+        hint = "，请在 Word 中另存为 .docx" if filename.lower().endswith(".doc") else ""
+        raise ValidationFailed(f"只能上传 .docx 文件{hint}", field="document")
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    if len(data) > limit:
+        raise ValidationFailed(f"文件超过 {limit // (1024 * 1024)} MB", field="document")
+
+
+def _folder() -> Path:
+    """instance/imports, created on first use."""
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _store(data: bytes) -> str:
+    """Keep the upload under a random token (only the token goes into the session); sweep stale ones."""
+    folder = _folder()
+    for old in folder.glob("*.docx"):
+        if time.time() - old.stat().st_mtime > _STALE_SECONDS:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (folder / f"{token}.docx").write_bytes(data)
+    return token
+
+
+def _pending() -> tuple[dict, bytes] | None:
+    """The session's pending import and its bytes, or None when missing or expired."""
+    info = session.get(_SESSION_KEY)
+    if not info or not _TOKEN_RE.match(str(info.get("token", ""))):
+        return None
+    path = _folder() / f"{info['token']}.docx"
+    return (info, path.read_bytes()) if path.exists() else None
+
+
+def _discard(token: str) -> None:
+    (_folder() / f"{token}.docx").unlink(missing_ok=True)
