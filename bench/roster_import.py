@@ -1,0 +1,177 @@
+"""Benchmark: a 50,000-row 困难职工 roster, bare openpyxl pass vs. validate + import on PostgreSQL.
+
+Run from the repository root (see bench/README.md):
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/roster_import.py
+
+A throw-away database is created on DATABASE_URL's server and dropped at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+import uuid
+import zipfile
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import openpyxl
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+TARGET_ROWS_PER_S = 5_000
+TARGET_RATIO = 3.0
+TARGET_PEAK_MIB = 1024
+SAMPLE = {"姓名": lambda i: f"职工{i}", "手机号": lambda i: f"138{i:08d}", "所属工会": lambda i: "130434",
+          "工作单位": lambda i: "魏县某某有限公司", "家庭人口": lambda i: str(1 + i % 5),
+          "家庭月总收入(元)": lambda i: f"{1200 + i % 900}.50", "开户银行": lambda i: "中国农业银行魏县支行",
+          "银行账号": lambda i: f"62284{i:014d}"}
+
+
+def id_number(i: int) -> str:
+    """The i-th distinct valid ID number (400 per birth date, male sequence numbers)."""
+    from caseapp.core.idnumber import make_id_number
+
+    return make_id_number(birth=date(1965, 1, 1) + timedelta(days=i // 400), seq=(i % 400) * 2 + 1)
+
+
+def build_roster(columns, rows: int) -> bytes:
+    """A hardship roster written the way users fill the template: every cell text."""
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("困难职工花名册")
+    ws.append([c.header for c in columns])
+    for i in range(rows):
+        ws.append([_value(c, i) for c in columns])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _with_dimension(buffer.getvalue(), len(columns), rows + 1)
+
+
+def _with_dimension(data: bytes, width: int, height: int) -> bytes:
+    """Add the <dimension> Excel and WPS always write (openpyxl's write-only mode omits it, which makes
+    every read-only open parse the whole sheet once more just to look for it)."""
+    from openpyxl.utils import get_column_letter
+
+    tag = f'<dimension ref="A1:{get_column_letter(width)}{height}"/>'.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = re.sub(rb"(<sheetViews|<sheetFormatPr|<cols|<sheetData)", tag + rb"\1", body, count=1)
+            dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def _value(column, i: int) -> str:
+    if column.header == "身份证号":
+        return id_number(i)
+    if column.header in SAMPLE:
+        return SAMPLE[column.header](i)
+    if column.choices:
+        return column.choices[i % len(column.choices)]
+    return "" if not column.required else "无"
+
+
+def bare_pass(data: bytes) -> tuple[int, float]:
+    """Read every cell once with openpyxl read-only: the floor any importer stands on."""
+    start = time.perf_counter()
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    count = sum(1 for _ in wb.worksheets[0].iter_rows(min_row=2, values_only=True))
+    wb.close()
+    return count, time.perf_counter() - start
+
+
+@contextmanager
+def fresh_database(server_url: str):
+    """A throw-away PostgreSQL database on the server, dropped afterwards."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(server_url.replace("postgres://", "postgresql://", 1))
+    name = f"caseapp_bench_{uuid.uuid4().hex[:8]}"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def service_import(uri: str, rows: int) -> tuple[int, float, float, float, int]:
+    """Build the roster, time the bare pass and validate + import + commit (rows, bare s, import s, build s, bytes)."""
+    from caseapp import create_app
+    from caseapp.core import context
+    from caseapp.core.db import db
+    from caseapp.rosters import services
+    from caseapp.rosters.base import get_kind
+
+    with tempfile.TemporaryDirectory() as instance:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
+        app.instance_path = instance
+        with app.app_context():
+            db.create_all()
+            _county()
+            token = context.set_principal(context.OPERATOR)
+            kind = get_kind("hardship")
+            start = time.perf_counter()
+            data = build_roster(kind.columns, rows)
+            built = time.perf_counter() - start
+            count, bare = bare_pass(data)
+            start = time.perf_counter()
+            result = services.import_roster("hardship", data, filename="bench.xlsx", today=date(2025, 6, 1))
+            db.session.commit()
+            took = time.perf_counter() - start
+            context.reset_principal(token)
+            if not result.ok or result.created != rows:
+                first = result.errors[:5]
+                raise SystemExit(f"import failed: created {result.created}/{rows}, first errors {first}")
+            db.engine.dispose()
+    return count, bare, took, built, len(data)
+
+
+def _county() -> None:
+    from caseapp.core.db import db
+    from caseapp.orgs.models import Organisation
+
+    org = Organisation(code="130434", name="魏县总工会", level="county")
+    db.session.add(org)
+    db.session.flush()
+    org.path = f"/{org.id}/"
+    db.session.commit()
+
+
+def peak_mib() -> float:
+    """Peak resident memory of this process (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=50_000)
+    args = parser.parse_args()
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql")):
+        raise SystemExit("DATABASE_URL must name a PostgreSQL server")
+    with fresh_database(server) as uri:
+        count, bare, took, built, size = service_import(uri, args.rows)
+    rate, ratio, peak = count / took, took / bare, peak_mib()
+    print(f"roster: {count:,} rows, {size / 1048576:.1f} MiB .xlsx (built in {built:.1f} s)")
+    print(f"{'phase':<28}{'seconds':>9}{'rows/s':>10}  target")
+    print(f"{'bare openpyxl read-only':<28}{bare:>9.2f}{count / bare:>10,.0f}")
+    print(f"{'validate + import (PG)':<28}{took:>9.2f}{rate:>10,.0f}  >= {TARGET_ROWS_PER_S:,}  "
+          f"{'OK' if rate >= TARGET_ROWS_PER_S else 'MISSED'}")
+    print(f"{'ratio import / bare':<28}{ratio:>9.2f}{'':>10}  <= {TARGET_RATIO}  {'OK' if ratio <= TARGET_RATIO else 'MISSED'}")
+    print(f"{'peak RSS (MiB)':<28}{peak:>9.0f}{'':>10}  < {TARGET_PEAK_MIB}  {'OK' if peak < TARGET_PEAK_MIB else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Roster import (validate every row, then write all or nothing), export and templates."""
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from caseapp.auth.roles import FULL_VIEW_ROLES
+from caseapp.core import excel
+from caseapp.core.audit import record
+from caseapp.core.context import Principal
+from caseapp.core.db import db
+from caseapp.core.errors import DomainError, ValidationFailed
+from caseapp.core.scoping import principal_or_deny, require_role
+from caseapp.rosters.base import RosterContext, RosterKind, RowErrors, get_kind
+
+IMPORT_ROLES = ("caseworker", "admin")
+
+
+@dataclass
+class RowError:
+    """One problem in one cell: Excel row number, column header, Chinese reason."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with errors, why it wrote nothing)."""
+
+    rows: int
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated,
+                "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors]}
+
+
+def local_today() -> date:
+    """Today in the configured time zone (Asia/Shanghai)."""
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def max_rows() -> int:
+    return int(current_app.config.get("ROSTER_MAX_ROWS", excel.MAX_ROWS))
+
+
+def import_roster(kind: str, data: bytes, *, filename: str, event_id: int | None = None,
+                  dry_run: bool = False, today: date) -> ImportResult:
+    """Validate every row; with any error write nothing, else apply all rows once and audit it."""
+    actor = require_role(*IMPORT_ROLES)
+    roster = get_kind(kind)
+    ctx = _context(roster, actor, today, event_id, full=False)
+    with _open(roster, data) as reader:
+        rows, clean, errors = _validate_all(reader, roster, ctx)
+    if errors:
+        return ImportResult(rows=rows, errors=errors, dry_run=dry_run)
+    if not rows:
+        raise ValidationFailed("文件中没有数据行（第1行是列名，数据从第2行开始）", field="file")
+    created, updated = _apply(roster, clean, ctx, dry_run)
+    if not dry_run:
+        name = os.path.basename(filename or "")[:100]
+        record("roster.import", ("roster", roster.key), org_id=actor.org_id,
+               after={"kind": roster.key, "rows": rows, "created": created, "updated": updated,
+                      "filename": name, "event_id": event_id},
+               summary=f"导入{roster.title}：{rows}行，新增{created}，更新{updated}（{name}）")
+    return ImportResult(rows=rows, created=created, updated=updated, dry_run=dry_run)
+
+
+def _context(roster: RosterKind, actor: Principal, today: date, event_id, *, full: bool) -> RosterContext:
+    if roster.needs_event and event_id is None:
+        raise ValidationFailed(f"{roster.title}需要选择评选表彰活动", field="event_id")
+    return RosterContext(kind=roster.key, today=today, event_id=event_id, full=full, org_cache={}, actor=actor)
+
+
+def _open(roster: RosterKind, data: bytes) -> excel.RosterReader:
+    """Open and check the workbook; a refused file becomes a ValidationFailed on the file field."""
+    spec = excel.Spec(headers=roster.headers, required=roster.required_headers)
+    try:
+        return excel.RosterReader(data, spec, max_rows=max_rows())
+    except excel.OfficeFileError as exc:
+        raise ValidationFailed(str(exc), field="file") from exc
+
+
+def _validate_all(reader: excel.RosterReader, roster: RosterKind, ctx: RosterContext):
+    """(row count, clean rows, errors) over the whole file; a later repeat of the key is an error."""
+    clean_rows: list[dict] = []
+    errors: list[RowError] = []
+    first_seen: dict[str, int] = {}
+    rows = 0
+    try:
+        for number, cells in reader.rows():
+            rows += 1
+            clean, problems = _check_row(cells, roster, ctx)
+            problems += _duplicate(cells, roster, number, first_seen)
+            errors.extend(RowError(number, column, message) for column, message in problems)
+            if not errors:
+                clean_rows.append(clean)
+    except excel.OfficeFileError as exc:
+        raise ValidationFailed(str(exc), field="file") from exc
+    return rows, clean_rows, errors
+
+
+def _check_row(cells: dict[str, str], roster: RosterKind, ctx: RosterContext):
+    """The framework's checks (required, allowed values) plus the kind's; one message per column."""
+    problems = _required_and_choices(cells, roster)
+    try:
+        clean = roster.validate_row(cells, ctx)
+    except RowErrors as exc:
+        flagged = {column for column, _ in problems}
+        problems += [(c, m) for c, m in exc.errors if c not in flagged]
+        clean = None
+    except DomainError as exc:
+        problems.append((exc.field or "", exc.message))
+        clean = None
+    return clean, problems
+
+
+def _required_and_choices(cells: dict[str, str], roster: RosterKind) -> list[tuple[str, str]]:
+    problems = []
+    for column in roster.columns:
+        value = cells.get(column.header, "")
+        if not value:
+            if column.required:
+                problems.append((column.header, f"请填写{column.header}"))
+        elif column.choices and value not in column.choices:
+            problems.append((column.header, f"“{value}”不是允许的值，可选：{'、'.join(column.choices)}"))
+    return problems
+
+
+def _duplicate(cells: dict[str, str], roster: RosterKind, number: int, first_seen: dict[str, int]):
+    if not roster.key_column:
+        return []
+    key = unicodedata.normalize("NFKC", cells.get(roster.key_column, "")).strip().upper()
+    if not key:
+        return []
+    first = first_seen.setdefault(key, number)
+    if first == number:
+        return []
+    return [(roster.key_column, f"与第{first}行的{roster.key_column}重复，同一文件中每人只能出现一次")]
+
+
+def _apply(roster: RosterKind, clean: list[dict], ctx: RosterContext, dry_run: bool) -> tuple[int, int]:
+    """Write the rows in the caller's transaction; a dry run writes inside a savepoint and undoes it."""
+    if not dry_run:
+        return roster.apply_rows(clean, ctx)
+    savepoint = db.session.begin_nested()
+    try:
+        counts = roster.apply_rows(clean, ctx)
+        db.session.flush()
+        return counts
+    finally:
+        savepoint.rollback()
+
+
+def error_workbook(kind: str, data: bytes, errors: list[RowError]) -> bytes:
+    """The uploaded file's rows with an 错误 column, for the user to correct and upload again."""
+    roster = get_kind(kind)
+    by_row: dict[int, list[str]] = {}
+    for e in errors:
+        by_row.setdefault(e.row, []).append(f"{e.column}：{e.message}" if e.column else e.message)
+    with _open(roster, data) as reader:
+        return excel.error_workbook(reader, by_row)
+
+
+def export_roster(kind: str, *, full: bool = False, event_id: int | None = None) -> bytes:
+    """The kind's rows in scope as .xlsx: masked by default; full data only for permitted roles, audited."""
+    actor = require_role(*FULL_VIEW_ROLES) if full else principal_or_deny()
+    roster = get_kind(kind)
+    ctx = RosterContext(kind=roster.key, today=local_today(), event_id=event_id, full=full, org_cache={},
+                        actor=actor)
+    content, count = excel.export_workbook(roster.title, roster.columns, roster.export_rows(ctx))
+    if full:
+        record("roster.export_full", ("roster", roster.key), org_id=actor.org_id,
+               after={"kind": roster.key, "rows": count, "event_id": event_id},
+               summary=f"导出{roster.title}（完整个人信息）：{count}行")
+    return content
+
+
+def template(kind: str) -> bytes:
+    """An empty roster of ``kind`` with drop-downs, text-formatted ID columns and 填写说明."""
+    roster = get_kind(kind)
+    return excel.template_workbook(roster.title, roster.columns, max_rows=max_rows())
