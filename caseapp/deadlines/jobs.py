@@ -1,0 +1,16 @@
+"""The deadlines area's periodic job: the daily scan."""
+from __future__ import annotations
+
+import datetime as dt
+
+from caseapp.deadlines.scan import scan as run_scan
+from caseapp.jobs.clock import local_today
+from caseapp.jobs.registry import job
+
+
+@job("deadlines.scan")
+def scan(today: str | None = None) -> dict:
+    """Scan for ``today`` (ISO date) or the local date now; the summary omits the findings' texts."""
+    day = dt.date.fromisoformat(today) if today else local_today()
+    result = run_scan(day)
+    return {"today": day.isoformat(), "findings": len(result["findings"]), "queued": result["queued"]}

@@ -1,0 +1,75 @@
+"""Locks that keep two schedulers (or an overlapping run) from running a job twice.
+
+With Redis: ``SET key token NX PX ttl``, released by a compare-and-delete script so only the owner
+can release. Without Redis (embedded default): a row in ``job_leases`` taken by a conditional UPDATE
+in its own short transaction. Either lock expires by itself, so a killed holder never blocks for good.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import redis
+from flask import current_app
+from sqlalchemy import or_, update
+
+from caseapp.core.db import db, utcnow
+from caseapp.jobs.models import JobLease
+from caseapp.jobs.upsert import insert_ignoring_conflicts
+
+KEY_PREFIX = "caseapp:lock:"
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+
+class RedisLock:
+    """A Redis lock owned by a random token."""
+
+    def __init__(self, client: redis.Redis, name: str, ttl_seconds: int) -> None:
+        self.client, self.key, self.ttl_ms = client, KEY_PREFIX + name, ttl_seconds * 1000
+        self.token = secrets.token_hex(16)
+
+    def acquire(self) -> bool:
+        """True when this holder got the lock."""
+        return bool(self.client.set(self.key, self.token, nx=True, px=self.ttl_ms))
+
+    def release(self) -> bool:
+        """Delete the key only if it still holds our token (an expired lock may have a new owner)."""
+        return bool(self.client.eval(_RELEASE, 1, self.key, self.token))
+
+
+class DbLease:
+    """A lease row in the database, taken and released in transactions of its own."""
+
+    def __init__(self, name: str, ttl_seconds: int) -> None:
+        self.name, self.ttl = name, timedelta(seconds=ttl_seconds)
+        self.token = secrets.token_hex(16)
+
+    def acquire(self) -> bool:
+        """Take the lease when it is free or expired; True when this holder got it."""
+        now = utcnow()
+        with db.engine.begin() as conn:
+            conn.execute(insert_ignoring_conflicts(JobLease, conn.dialect.name, name=self.name))
+            taken = conn.execute(
+                update(JobLease)
+                .where(JobLease.name == self.name, or_(JobLease.leased_until.is_(None), JobLease.leased_until < now))
+                .values(owner=self.token, leased_until=now + self.ttl))
+            return taken.rowcount == 1
+
+    def release(self) -> bool:
+        """Free the lease if we still own it."""
+        with db.engine.begin() as conn:
+            freed = conn.execute(update(JobLease).where(JobLease.name == self.name, JobLease.owner == self.token)
+                                 .values(owner=None, leased_until=None))
+            return freed.rowcount == 1
+
+
+def redis_client(url: str | None = None) -> redis.Redis | None:
+    """A Redis client for the configured REDIS_URL, or None in the embedded default."""
+    url = url or current_app.config.get("REDIS_URL")
+    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5) if url else None
+
+
+def lock_for(name: str, ttl_seconds: int) -> RedisLock | DbLease:
+    """The lock suited to this deployment: Redis when configured, else a database lease."""
+    client = redis_client()
+    return RedisLock(client, name, ttl_seconds) if client is not None else DbLease(name, ttl_seconds)

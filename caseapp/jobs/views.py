@@ -1,0 +1,49 @@
+"""The admin's job page, the "scheduler stopped" banner and the lazy start of the in-process scheduler."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, has_request_context, render_template
+from flask_login import current_user, login_required
+
+from caseapp.core.scoping import require_role
+from caseapp.core.templating import NAV
+from caseapp.jobs import services
+from caseapp.jobs.scheduler import start_in_process
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+NAV.append(("jobs.index", "后台任务", ("admin",)))
+
+SCHEDULER_WARNING = "后台定时任务已超过一小时没有运行：截止日期检查和提醒邮件可能已停止，请检查调度进程（celery beat / worker）。"
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Last runs per job with durations and failures, queued messages and dead-lettered reminders."""
+    require_role("admin")
+    from workers.schedule import SCHEDULE
+    from caseapp.reminders.services import dead_letters, pending_count
+
+    return render_template("jobs/index.html", jobs=services.job_summaries(list(SCHEDULE)),
+                           runs=services.recent_runs(), heartbeat=services.last_heartbeat(),
+                           stale=services.scheduler_stale(), queue_length=services.queue_length(),
+                           dead=dead_letters(), pending=pending_count(), schedule=SCHEDULE,
+                           in_process=current_app.config.get("JOBS_IN_PROCESS"))
+
+
+@bp.app_context_processor
+def _scheduler_banner() -> dict:
+    """Warn admins on every page when the scheduler has not run for an hour."""
+    if not has_request_context() or not current_user.is_authenticated or not current_user.has_role("admin"):
+        return {}
+    return {"scheduler_warning": SCHEDULER_WARNING if services.scheduler_stale() else ""}
+
+
+@bp.record_once
+def _start_scheduler_on_first_request(state) -> None:
+    """Serving processes (not the CLI, tests or the reloader's parent) start the in-process scheduler."""
+    app = state.app
+
+    @app.before_request
+    def _ensure_scheduler() -> None:
+        if "caseapp_scheduler" not in app.extensions:
+            start_in_process(app)

@@ -1,0 +1,24 @@
+"""``caseapp reminders …``"""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from caseapp.core.cli import emit_json, operator_command, say
+from caseapp.reminders.delivery import send_due
+
+reminders_cli = AppGroup("reminders", help="提醒邮件")
+
+
+@reminders_cli.command("send")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@operator_command()
+def send_cmd(as_json: bool) -> None:
+    """Send due reminder digests now (SMTP, or the outbox folder without SMTP_HOST)."""
+    result = send_due()
+    if as_json:
+        emit_json(result)
+    say(f"已发送 {result['sent']} 封提醒邮件，失败 {result['failed']} 封")
+
+
+COMMANDS = [reminders_cli]

@@ -1,0 +1,126 @@
+"""The sender: lease a due digest, send it, then record the outcome, each step committed on its own.
+
+This is an edge like a task: a lease only protects once it is committed, and the mail goes out only
+after the reminders it carries are committed. A sender that dies mid-send leaves its lease to expire;
+the digest is then retried (at least once delivery). Failures back off exponentially and the digest is
+dead-lettered after ``REMINDER_MAX_ATTEMPTS`` attempts.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from caseapp.core.db import db, utcnow
+from caseapp.jobs.clock import local_today
+from caseapp.jobs.runner import scrub_error
+from caseapp.jobs.upsert import insert_ignoring_conflicts
+from caseapp.reminders import mail
+from caseapp.reminders.models import Reminder, ReminderDigest
+
+MAX_BATCH = 500
+
+
+def _setting(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off after the n-th failed attempt: base, 2×base, 4×base … capped at six hours."""
+    base = _setting("REMINDER_RETRY_BASE_SECONDS", 300)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def send_due(now: datetime | None = None) -> dict:
+    """Send every digest that is due; returns ``{"sent": n, "failed": n}``."""
+    now = now or utcnow()
+    prepare_digests(local_today(now), now)
+    db.session.commit()
+    owner, sent, failed = secrets.token_hex(16), 0, 0
+    for _ in range(MAX_BATCH):
+        digest_id = claim_next(owner, now)
+        db.session.commit()
+        if digest_id is None:
+            break
+        ok = send_claimed(digest_id, owner, now)
+        db.session.commit()
+        sent, failed = sent + (ok is True), failed + (ok is False)
+    return {"sent": sent, "failed": failed}
+
+
+def prepare_digests(day: date, now: datetime) -> None:
+    """Open today's digest for every user with unsent reminders; dead-letter digests that keep crashing."""
+    dialect = db.session.get_bind().dialect.name
+    users = db.session.scalars(select(Reminder.user_id).where(Reminder.digest_id.is_(None)).distinct())
+    for user_id in list(users):
+        db.session.execute(insert_ignoring_conflicts(ReminderDigest, dialect, user_id=user_id, day=day,
+                                                     status="pending", attempts=0, next_attempt_at=now,
+                                                     created_at=now))
+    db.session.execute(
+        update(ReminderDigest)
+        .where(ReminderDigest.status == "pending", ReminderDigest.attempts >= _setting("REMINDER_MAX_ATTEMPTS", 5),
+               _lease_free(now))
+        .values(status="dead", last_error="多次发送中断，已停止重试", leased_until=None, lease_owner=None))
+
+
+def _lease_free(now: datetime):
+    return or_(ReminderDigest.leased_until.is_(None), ReminderDigest.leased_until < now)
+
+
+def claim_next(owner: str, now: datetime) -> int | None:
+    """Lease the next due digest with a conditional UPDATE and attach its user's unsent reminders."""
+    due = and_(ReminderDigest.status == "pending", ReminderDigest.next_attempt_at <= now, _lease_free(now),
+               ReminderDigest.attempts < _setting("REMINDER_MAX_ATTEMPTS", 5))
+    lease = timedelta(seconds=_setting("REMINDER_LEASE_SECONDS", 300))
+    stmt = select(ReminderDigest.id).where(due).order_by(ReminderDigest.id).limit(20)
+    candidates = list(db.session.scalars(stmt))
+    for digest_id in candidates:
+        taken = db.session.execute(
+            update(ReminderDigest).where(ReminderDigest.id == digest_id, due)
+            .values(lease_owner=owner, leased_until=now + lease, attempts=ReminderDigest.attempts + 1)
+            .execution_options(synchronize_session=False))
+        if taken.rowcount == 1:
+            _attach_reminders(digest_id)
+            return digest_id
+    return None
+
+
+def _attach_reminders(digest_id: int) -> None:
+    user_id = db.session.scalar(select(ReminderDigest.user_id).where(ReminderDigest.id == digest_id))
+    db.session.execute(update(Reminder).where(Reminder.user_id == user_id, Reminder.digest_id.is_(None))
+                       .values(digest_id=digest_id).execution_options(synchronize_session=False))
+
+
+def send_claimed(digest_id: int, owner: str, now: datetime) -> bool | None:
+    """Send a leased digest and record the outcome; None when it had nothing to send."""
+    digest = db.session.get(ReminderDigest, digest_id, populate_existing=True)
+    reminders = list(db.session.scalars(select(Reminder).where(Reminder.digest_id == digest_id)
+                                        .order_by(Reminder.due_on, Reminder.id)))
+    if not reminders:
+        _settle(digest_id, owner, status="empty")
+        return None
+    try:
+        if not digest.user.email:
+            raise ValueError("收件人没有邮箱地址")
+        mail.deliver(mail.build_digest(digest, reminders), digest_id)
+    except Exception as exc:
+        _failed(digest, owner, scrub_error(exc), now)
+        return False
+    _settle(digest_id, owner, status="sent", sent_at=utcnow(), last_error=None)
+    return True
+
+
+def _failed(digest: ReminderDigest, owner: str, error: str, now: datetime) -> None:
+    dead = digest.attempts >= _setting("REMINDER_MAX_ATTEMPTS", 5)
+    _settle(digest.id, owner, status="dead" if dead else "pending", last_error=error,
+            next_attempt_at=now + retry_delay(digest.attempts))
+
+
+def _settle(digest_id: int, owner: str, **values) -> None:
+    """Release our lease with the outcome; a lease taken over by another sender is left alone."""
+    db.session.execute(update(ReminderDigest)
+                       .where(ReminderDigest.id == digest_id, ReminderDigest.lease_owner == owner)
+                       .values(leased_until=None, lease_owner=None, **values)
+                       .execution_options(synchronize_session=False))
