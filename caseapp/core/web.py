@@ -41,6 +41,8 @@ def register(app: Flask) -> None:
 
 
 def _begin_request() -> None:
+    # a request must never see the user Flask-Login cached for an earlier request sharing this app context
+    g.pop("_login_user", None)
     g.request_id = context.new_request_id()
     # reads use a deferred transaction; writes take SQLite's write lock up front
     g.write_token = write_intent.set(request.method not in SAFE_METHODS)

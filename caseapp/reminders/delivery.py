@@ -104,7 +104,9 @@ def send_claimed(digest_id: int, owner: str, now: datetime) -> bool | None:
     try:
         if not digest.user.email:
             raise ValueError("收件人没有邮箱地址")
-        mail.deliver(mail.build_digest(digest, reminders), digest_id)
+        message = mail.build_digest(digest, reminders)
+        db.session.commit()  # end the read: no transaction (SQLite: no write lock) is held while SMTP talks
+        mail.deliver(message, digest_id)
     except Exception as exc:
         _failed(digest, owner, scrub_error(exc), now)
         return False
