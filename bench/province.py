@@ -1,0 +1,210 @@
+"""Province-scale data for the benchmarks: 100 counties, 500 projects, 300,000 files, 1,000,000 payments.
+
+The rows are generated inside PostgreSQL with ``generate_series`` (INSERT … SELECT), so building them takes
+seconds rather than the hours an ORM loop would. Personal data is realistic in shape: every person has a
+distinct valid-looking keyed hash, a masked 身份证号, and one real Fernet token (the same ciphertext for
+everybody: list pages and roll-ups never decrypt, and encrypting 300,000 values would only time Fernet).
+
+Used by ``bench/rollup.py`` and ``bench/registry_list.py``; see bench/README.md.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from sqlalchemy import text  # noqa: E402
+
+
+@dataclass
+class Scale:
+    counties: int = 100
+    townships_per_county: int = 10
+    projects_per_county: int = 5
+    files: int = 300_000
+    payments: int = 1_000_000
+    year: int = 2025
+
+
+@contextmanager
+def throwaway_database():
+    """Create a database on DATABASE_URL's server, yield its SQLAlchemy URL, drop it afterwards."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    base = make_url(server.replace("postgres://", "postgresql://", 1))
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"caseapp_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_app(uri: str, instance: str):
+    """A testing-config app on ``uri`` with the schema created."""
+    from caseapp import create_app
+    from caseapp.core.db import db
+
+    os.environ.setdefault("CASEAPP_INSTANCE", instance)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=uri)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def timed(label: str):
+    """Print how long the block took."""
+
+    class _T:
+        def __enter__(self):
+            self.t = time.perf_counter()
+            return self
+
+        def __exit__(self, *exc):
+            self.seconds = time.perf_counter() - self.t
+            print(f"  {label:<46} {self.seconds:8.2f} s", flush=True)
+
+    return _T()
+
+
+def build(conn, scale: Scale, token: str) -> None:
+    """Fill an empty schema with a province's worth of data."""
+    steps = [_orgs, _projects, _indicators, _persons, _files, _aid_types, _payments, _ledger, _analyze]
+    for step in steps:
+        with timed(f"build {step.__name__.strip('_')}"):
+            step(conn, scale, token)
+
+
+def _orgs(conn, s: Scale, _t) -> None:
+    conn.execute(text("INSERT INTO organisations (id, code, name, level, parent_id, path, created_at) "
+                      "VALUES (1, '130000', '河北省总工会', 'county', NULL, '/1/', now())"))
+    conn.execute(text("""
+        INSERT INTO organisations (id, code, name, level, parent_id, path, created_at)
+        SELECT 1 + c, '13' || lpad(c::text, 4, '0'), '第' || c || '县总工会', 'township', 1, '/1/' || (1 + c) || '/', now()
+        FROM generate_series(1, :n) c"""), {"n": s.counties})
+    conn.execute(text("""
+        INSERT INTO organisations (id, code, name, level, parent_id, path, created_at)
+        SELECT 1000 + c * 100 + t, '13' || lpad(c::text, 4, '0') || lpad(t::text, 2, '0'),
+               '第' || c || '县第' || t || '镇工会', 'grassroots', 1 + c,
+               '/1/' || (1 + c) || '/' || (1000 + c * 100 + t) || '/', now()
+        FROM generate_series(1, :n) c, generate_series(1, :t) t"""), {"n": s.counties, "t": s.townships_per_county})
+
+
+def _projects(conn, s: Scale, _t) -> None:
+    conn.execute(text("""
+        INSERT INTO projects (year, code, name, org_id, budget_fen, fiscal_fen, other_fen, purpose, goal_text,
+                              source_unit, heading, created_at, updated_at)
+        SELECT :y, 'P' || lpad(c::text, 4, '0') || '-' || k, '第' || c || '县帮扶救助项目' || k, 1 + c,
+               500000000, 500000000, 0, '救助在档困难职工', '春节前完成救助', '万元', '', now(), now()
+        FROM generate_series(1, :n) c, generate_series(1, :k) k"""),
+                 {"y": s.year, "n": s.counties, "k": s.projects_per_county})
+    conn.execute(text("""
+        INSERT INTO spending_plan_points (project_id, month, percent)
+        SELECT p.id, m.month, m.pct FROM projects p,
+               (VALUES (3, 25), (6, 50), (10, 75), (12, 100)) AS m(month, pct)"""))
+
+
+def _indicators(conn, s: Scale, _t) -> None:
+    conn.execute(text("""
+        INSERT INTO indicators (project_id, position, level1, level2, level3, description, target_text,
+                                direction, target_value, unit, basis, metric)
+        SELECT p.id, i.pos, i.l1, i.l2, i.l3, i.l3, i.target, i.dir, i.val, i.unit, '', i.metric
+        FROM projects p, (VALUES
+          (1, '产出指标', '数量指标', '救助人数', '600人', '=', 600, '人', 'people_paid'),
+          (2, '产出指标', '质量指标', '救助率', '100%', '=', 100, '%', 'coverage_rate'),
+          (3, '产出指标', '时效指标', '救助时效', '6月30日前完成', 'date', NULL, NULL, 'on_time_share'),
+          (4, '产出指标', '成本指标', '救助总成本', '500万元', '=', 500, '万元', 'total_paid'),
+          (5, '效益指标', '社会效益指标', '社会稳定', '缓解职工困难', 'qualitative', NULL, NULL, 'manual'),
+          (6, '产出指标', '数量指标', '举办次数', '1次', '=', 1, '次', 'events_held'),
+          (7, '满意度指标', '服务对象满意度指标', '满意率', '≥95%', '>=', 95, '%', 'satisfaction_rate')
+        ) AS i(pos, l1, l2, l3, target, dir, val, unit, metric)"""))
+    conn.execute(text("""
+        INSERT INTO deadline_rules (year, org_id, project_id, kind, month, day, festival_before, subject,
+                                    source_text, is_active, created_at)
+        SELECT :y, p.org_id, p.id, 'fixed', 6, 30, 'day', '6月30日前发放到位', '在6月30日前发放到位', true, now()
+        FROM projects p""") if _has_table(conn, "deadline_rules") else text("SELECT 1"), {"y": s.year})
+
+
+def _has_table(conn, name: str) -> bool:
+    return bool(conn.execute(text("SELECT to_regclass(:n)"), {"n": name}).scalar())
+
+
+def _persons(conn, s: Scale, token: str) -> None:
+    conn.execute(text("""
+        INSERT INTO persons (id, org_id, name, id_number, id_hash, id_masked, sex, birth_date, ethnicity,
+                             work_unit, created_at, updated_at)
+        SELECT g, 1000 + (1 + g % :c) * 100 + 1 + (g / :c) % :t, '职工' || g, :tok, md5(g::text) || md5('x' || g),
+               '1304**********' || lpad((g % 10000)::text, 4, '0'), CASE WHEN g % 2 = 0 THEN '女' ELSE '男' END,
+               date '1960-01-01' + (g % 12000), '汉族', '某某有限公司', now(), now()
+        FROM generate_series(1, :n) g"""),
+                 {"n": s.files, "c": s.counties, "t": s.townships_per_county, "tok": token})
+
+
+def _files(conn, s: Scale, _t) -> None:
+    conn.execute(text("""
+        INSERT INTO hardship_files (person_id, org_id, unit_type, hukou_type, marital_status, health_status,
+            disability, own_income_fen, family_size, family_income_fen, per_capita_income_fen, housing,
+            is_zero_employment, is_single_parent, medical_insurance, is_dibao, suggested_category, category,
+            main_cause, secondary_causes, needs, status, applied_on, filed_on, review_due, created_at, updated_at)
+        SELECT p.id, p.org_id, '企业', '城镇', '已婚', '一般', '无', 100000, 3, 300000, 100000, '自有',
+               false, false, '职工医保', p.id % 7 = 0,
+               CASE WHEN p.id % 3 = 0 THEN '深度困难' ELSE '相对困难' END,
+               CASE WHEN p.id % 3 = 0 THEN '深度困难' WHEN p.id % 3 = 1 THEN '相对困难' ELSE '意外致困' END,
+               (ARRAY['因病','因残','因学','因灾','失业/下岗','单亲','工伤','其他'])[1 + p.id % 8], '[]', '[]',
+               CASE WHEN p.id % 10 = 0 THEN '申请' WHEN p.id % 10 = 1 THEN '解困脱困' ELSE '在档' END,
+               date '2024-09-01', CASE WHEN p.id % 10 = 0 THEN NULL ELSE date '2024-10-01' END,
+               date '2025-10-01' + (p.id % 90), now(), now()
+        FROM persons p"""))
+
+
+def _aid_types(conn, _s, _t) -> None:
+    conn.execute(text("""
+        INSERT INTO aid_types (name, kind, is_active) VALUES ('生活救助', 'hardship', true),
+        ('医疗救助', 'hardship', true), ('助学', 'hardship', true), ('慰问', 'general', true),
+        ('劳模帮扶', 'modelworker', true), ('表彰奖励', 'award', true)
+        ON CONFLICT DO NOTHING"""))
+
+
+def _payments(conn, s: Scale, _t) -> None:
+    # each payment goes to a person of a county, from one of that county's projects
+    conn.execute(text("""
+        INSERT INTO payment_items (org_id, project_id, aid_type_id, person_id, recipient_key, recipient_name,
+            amount_fen, year, period, reason, evidence, status, registered_by_name, registered_on, paid_on,
+            bank_batch, created_at)
+        SELECT pr.org_id, pr.id, 1 + g % 3, pe.id, 'p' || pe.id, pe.name, 50000 + (g % 20) * 10000, :y,
+               :y || '-' || (g / :files), '帮扶救助', '', CASE WHEN g % 50 = 0 THEN '登记' ELSE '已发放' END, '经办人',
+               date '2025-01-05' + (g % 300), CASE WHEN g % 50 = 0 THEN NULL ELSE date '2025-01-10' + (g % 300) END,
+               'B' || (g % 1000), now()
+        FROM generate_series(1, :n) g
+        JOIN persons pe ON pe.id = 1 + (g % :files)
+        JOIN projects pr ON pr.code = 'P' || lpad((1 + (pe.id % :c))::text, 4, '0') || '-' || (1 + g % :k)"""),
+                 {"n": s.payments, "files": s.files, "c": s.counties, "k": s.projects_per_county, "y": s.year})
+
+
+def _ledger(conn, s: Scale, _t) -> None:
+    conn.execute(text("""
+        INSERT INTO ledger_entries (item_id, project_id, person_id, aid_type_id, year, amount_fen, kind,
+                                    entry_date, bank_batch, created_by_name, created_at)
+        SELECT id, project_id, person_id, aid_type_id, year, amount_fen, '发放', paid_on, bank_batch, '财务', now()
+        FROM payment_items WHERE status = '已发放'"""))
+    # one payment in two hundred was reversed later
+    conn.execute(text("""
+        INSERT INTO ledger_entries (item_id, project_id, person_id, aid_type_id, year, amount_fen, kind,
+                                    entry_date, bank_batch, reverses_id, reason, created_by_name, created_at)
+        SELECT item_id, project_id, person_id, aid_type_id, year, -amount_fen, '冲正', entry_date + 10,
+               bank_batch, id, '错发', '财务', now()
+        FROM ledger_entries WHERE kind = '发放' AND id % 200 = 0"""))
+
+
+def _analyze(conn, _s, _t) -> None:
+    conn.execute(text("ANALYZE"))

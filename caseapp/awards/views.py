@@ -1,0 +1,177 @@
+"""评选表彰 pages: events, categories (caps and amounts) and recipients (nominate, confirm, withdraw)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import login_required
+
+from caseapp.awards import recipients, services
+from caseapp.awards.forms import (CategoryEditForm, CategoryForm, CollectiveNominationForm, EventForm,
+                                  PersonNominationForm, WithdrawForm)
+from caseapp.budgets.services import list_projects, years
+from caseapp.core.db import db
+from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core.templating import NAV
+from caseapp.modelworkers.forms import yuan_to_fen
+from caseapp.orgs.services import list_orgs
+
+bp = Blueprint("awards", __name__, url_prefix="/awards")
+NAV.append(("awards.index", "评选表彰", None))
+REFUSALS = (ValidationFailed, Conflict)
+
+
+def _refused(exc, event_id: int):
+    """Undo the half-done change, show why, and go back to the event."""
+    db.session.rollback()
+    flash(exc.message, "error")
+    return redirect(url_for("awards.detail", event_id=event_id))
+
+
+def _event_form() -> EventForm:
+    form = EventForm()
+    form.project_id.choices = [(p.id, f"{p.year}年 {p.code} {p.name}") for y in years() for p in list_projects(y)]
+    return form
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index():
+    """Events visible to the user; admins create one (categories prefilled from the project's rules)."""
+    form = _event_form()
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(project_id=form.project_id.data, name=form.name.data,
+                                          held_on=form.held_on.data)
+        except REFUSALS as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            flash(f"已创建评选活动“{event.name}”，类别已按项目规则预填，请核对名额和金额", "success")
+            for warning in services.date_warnings(event):
+                flash(warning, "warning")
+            return redirect(url_for("awards.detail", event_id=event.id))
+    status = 422 if form.errors else 200
+    return render_template("awards/index.html", events=services.list_events(), form=form), status
+
+
+@bp.route("/<int:event_id>")
+@login_required
+def detail(event_id: int):
+    """An event: categories with caps and amounts, recipients in scope, nomination forms."""
+    event = services.get_event(event_id)
+    person_form, collective_form = PersonNominationForm(), CollectiveNominationForm()
+    orgs = [(o.code, f"{o.code} {o.name}") for o in list_orgs()]
+    person_form.org_code.choices = collective_form.org_code.choices = orgs
+    person_form.category.choices = [(c.id, c.name) for c in event.categories if c.kind == "individual"]
+    collective_form.category.choices = [(c.id, c.name) for c in event.categories if c.kind == "collective"]
+    counts = {c.id: services.confirmed_count(c) for c in event.categories}
+    return render_template("awards/detail.html", event=event, counts=counts,
+                           recipients=recipients.list_recipients(event), warnings=services.date_warnings(event),
+                           person_form=person_form, collective_form=collective_form,
+                           category_form=CategoryForm(), edit_form=CategoryEditForm(), withdraw_form=WithdrawForm())
+
+
+@bp.route("/<int:event_id>/categories", methods=["POST"])
+@login_required
+def category_add(event_id: int):
+    """Add a category to the event."""
+    event = services.get_event(event_id)
+    form = CategoryForm()
+    if not form.validate_on_submit():
+        return _refused(ValidationFailed("；".join(e for errs in form.errors.values() for e in errs)), event.id)
+    try:
+        services.add_category(event, name=form.name.data, kind=form.kind.data, max_count=form.max_count.data,
+                              amount_fen=yuan_to_fen(form.amount.data, "amount_fen") or 0)
+    except REFUSALS as exc:
+        return _refused(exc, event.id)
+    flash(f"已新增类别“{form.name.data}”", "success")
+    return redirect(url_for("awards.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/categories/<int:category_id>", methods=["POST"])
+@login_required
+def category_edit(event_id: int, category_id: int):
+    """Change a category's cap (名额) or amount."""
+    event = services.get_event(event_id)
+    category = services.get_category(event, category_id)
+    form = CategoryEditForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValidationFailed("；".join(e for errs in form.errors.values() for e in errs), field="max_count")
+        services.update_category(category, max_count=form.max_count.data,
+                                 amount_fen=yuan_to_fen(form.amount.data, "amount_fen") or 0)
+    except REFUSALS as exc:
+        return _refused(exc, event.id)
+    flash(f"已修改类别“{category.name}”", "success")
+    return redirect(url_for("awards.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/nominate/person", methods=["POST"])
+@login_required
+def nominate_person(event_id: int):
+    """Nominate a person in an individual category."""
+    event = services.get_event(event_id)
+    form = PersonNominationForm()
+    form.org_code.choices = [(o.code, o.code) for o in list_orgs()]
+    form.category.choices = [(c.id, c.name) for c in event.categories]
+    try:
+        if not form.validate_on_submit():
+            raise ValidationFailed("；".join(e for errs in form.errors.values() for e in errs))
+        r = recipients.nominate_person(event, services.get_category(event, form.category.data),
+                                       name=form.name.data, id_number=form.id_number.data,
+                                       org_code=form.org_code.data)
+    except REFUSALS as exc:
+        return _refused(exc, event.id)
+    flash(f"已提名 {r.display_name}（{r.category.name}）", "success")
+    return redirect(url_for("awards.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/nominate/collective", methods=["POST"])
+@login_required
+def nominate_collective(event_id: int):
+    """Nominate a 先进集体."""
+    event = services.get_event(event_id)
+    form = CollectiveNominationForm()
+    form.org_code.choices = [(o.code, o.code) for o in list_orgs()]
+    form.category.choices = [(c.id, c.name) for c in event.categories]
+    try:
+        if not form.validate_on_submit():
+            raise ValidationFailed("；".join(e for errs in form.errors.values() for e in errs))
+        r = recipients.nominate_collective(event, services.get_category(event, form.category.data),
+                                           name=form.name.data, org_code=form.org_code.data,
+                                           contact_name=form.contact_name.data,
+                                           contact_phone=form.contact_phone.data)
+    except REFUSALS as exc:
+        return _refused(exc, event.id)
+    flash(f"已提名 {r.display_name}（{r.category.name}）", "success")
+    return redirect(url_for("awards.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/recipients/<int:recipient_id>/confirm", methods=["POST"])
+@login_required
+def confirm(event_id: int, recipient_id: int):
+    """确定 a nominee within the category's cap."""
+    event = services.get_event(event_id)
+    recipient = recipients.get_recipient(event, recipient_id)
+    try:
+        recipients.confirm_recipient(recipient)
+    except REFUSALS as exc:
+        return _refused(exc, event.id)
+    flash(f"已确定 {recipient.display_name}", "success")
+    return redirect(url_for("awards.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/recipients/<int:recipient_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(event_id: int, recipient_id: int):
+    """撤销 a nomination or award, with a reason."""
+    event = services.get_event(event_id)
+    recipient = recipients.get_recipient(event, recipient_id)
+    form = WithdrawForm()
+    try:
+        if not form.validate_on_submit():
+            raise ValidationFailed("页面已过期，请刷新后重试")
+        recipients.withdraw_recipient(recipient, form.reason.data or "")
+    except REFUSALS as exc:
+        return _refused(exc, event.id)
+    flash(f"已撤销 {recipient.display_name}", "success")
+    return redirect(url_for("awards.detail", event_id=event.id))

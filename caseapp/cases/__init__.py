@@ -1,0 +1,1 @@
+"""困难职工档案: hardship case files, their family members, status history and category thresholds."""

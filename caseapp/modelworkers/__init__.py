@@ -1,0 +1,1 @@
+"""劳模 records and the benefit rules that pay them."""

@@ -1,0 +1,130 @@
+"""劳模 pages: list with filters, register, detail, edit; benefit rules for admins."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core.scoping import require_role
+from caseapp.core.templating import NAV
+from caseapp.modelworkers import benefits, services
+from caseapp.modelworkers.forms import BenefitRuleForm, ModelWorkerEditForm, ModelWorkerForm
+from caseapp.modelworkers.models import LEVELS, STATUSES
+from caseapp.orgs.services import list_orgs
+
+bp = Blueprint("modelworkers", __name__, url_prefix="/model-workers")
+NAV.append(("modelworkers.index", "劳模", None))
+PER_PAGE = 50
+
+
+def form_failed(form, exc: ValidationFailed | Conflict) -> None:
+    """Show a service's refusal next to the field it names, or at the top of the page."""
+    field = getattr(form, {"allowance_monthly_fen": "allowance_monthly", "amount_fen": "amount",
+                           "threshold_fen": "threshold"}.get(exc.field or "", exc.field or ""), None)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, exc.message]
+    else:
+        form.form_errors.append(exc.message)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """劳模 in scope with filters (级别, 状态, 困难劳模, 所属工会) and a name search."""
+    args = request.args
+    hardship = {"1": True, "0": False}.get(args.get("hardship", ""))
+    page = max(args.get("page", 1, type=int), 1)
+    rows, total = services.list_model_workers(
+        level=args.get("level") or None, status=args.get("status") or None, hardship=hardship,
+        org_id=args.get("org", type=int), q=args.get("q"), page=page, per_page=PER_PAGE)
+    return render_template("modelworkers/index.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
+                           levels=LEVELS, statuses=STATUSES, orgs=list_orgs())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Register a 劳模 title (the person is registered too when new)."""
+    require_role(*services.WRITE_ROLES)
+    form = ModelWorkerForm()
+    form.org_code.choices = [(o.code, f"{o.code} {o.name}") for o in list_orgs()]
+    if form.validate_on_submit():
+        try:
+            mw = services.create_model_worker(name=form.name.data, id_number=form.id_number.data,
+                                              phone=form.phone.data, org_code=form.org_code.data,
+                                              **form.fields_for_service())
+        except (ValidationFailed, Conflict) as exc:
+            form_failed(form, exc)
+        else:
+            flash(f"已登记劳模 {mw.person.name}（{mw.title}）", "success")
+            return redirect(url_for("modelworkers.detail", mw_id=mw.id))
+    return render_template("modelworkers/form.html", form=form, mw=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:mw_id>")
+@login_required
+def detail(mw_id: int):
+    """One 劳模 record with the person's other titles (masked personal data)."""
+    mw = services.get_model_worker(mw_id)
+    return render_template("modelworkers/detail.html", mw=mw, titles=services.titles_of(mw.person_id))
+
+
+@bp.route("/<int:mw_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(mw_id: int):
+    """Edit a 劳模 record."""
+    mw = services.get_model_worker(mw_id)
+    require_role(*services.WRITE_ROLES)
+    form = ModelWorkerEditForm(obj=mw)
+    if request.method == "GET":
+        form.allowance_monthly.data = f"{mw.allowance_monthly_fen / 100:.2f}" if mw.allowance_monthly_fen else ""
+    if form.validate_on_submit():
+        try:
+            services.update_model_worker(mw, **form.fields_for_service())
+        except (ValidationFailed, Conflict) as exc:
+            form_failed(form, exc)
+        else:
+            flash("已保存", "success")
+            return redirect(url_for("modelworkers.detail", mw_id=mw.id))
+    return render_template("modelworkers/form.html", form=form, mw=mw), 422 if form.errors else 200
+
+
+@bp.route("/benefit-rules", methods=["GET", "POST"])
+@login_required
+def rules():
+    """劳模帮扶标准: the rules in their three shapes; admins add new ones here."""
+    if request.method == "POST":
+        require_role("admin")
+    form = BenefitRuleForm()
+    if form.validate_on_submit():
+        try:
+            benefits.create_rule(**form.fields_for_service())
+        except (ValidationFailed, Conflict) as exc:
+            form_failed(form, exc)
+        else:
+            flash("已新增帮扶标准", "success")
+            return redirect(url_for("modelworkers.rules"))
+    status = 422 if form.errors else 200
+    return render_template("modelworkers/rules.html", rules=benefits.list_rules(), form=form), status
+
+
+@bp.route("/benefit-rules/<int:rule_id>/edit", methods=["GET", "POST"])
+@login_required
+def rule_edit(rule_id: int):
+    """Edit one benefit rule (admins)."""
+    require_role("admin")
+    rule = benefits.get_rule(rule_id)
+    form = BenefitRuleForm(obj=rule)
+    if request.method == "GET":
+        form.level.data = rule.level or ""
+        form.amount.data = f"{rule.amount_fen / 100:.2f}" if rule.amount_fen is not None else ""
+        form.threshold.data = f"{rule.threshold_fen / 100:.2f}" if rule.threshold_fen is not None else ""
+    if form.validate_on_submit():
+        try:
+            benefits.update_rule(rule, **form.fields_for_service())
+        except (ValidationFailed, Conflict) as exc:
+            form_failed(form, exc)
+        else:
+            flash("已保存帮扶标准", "success")
+            return redirect(url_for("modelworkers.rules"))
+    return render_template("modelworkers/rule_form.html", form=form, rule=rule), 422 if form.errors else 200

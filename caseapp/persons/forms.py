@@ -1,0 +1,32 @@
+"""Person forms: search, registration, editing and the audited full-view button."""
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from caseapp.core.forms import BaseForm
+
+
+class PersonSearchForm(BaseForm):
+    """Posted, never sent as a query string: a typed 身份证号 must not end up in a URL."""
+
+    q = StringField("姓名或身份证号", validators=[Optional(), Length(max=100)])
+
+
+class PersonEditForm(BaseForm):
+    name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), Length(max=100)])
+    ethnicity = StringField("民族", validators=[Optional(), Length(max=20)])
+    phone = StringField("手机号", validators=[Optional(), Length(max=30)])
+    work_unit = StringField("工作单位", validators=[Optional(), Length(max=200)])
+    bank_name = StringField("开户银行", validators=[Optional(), Length(max=100)])
+    bank_account = StringField("银行账号", validators=[Optional(), Length(max=40)],
+                               description="留空则保持原账号不变")
+    account_holder = StringField("户名", validators=[Optional(), Length(max=100)])
+
+
+class PersonForm(PersonEditForm):
+    id_number = StringField("身份证号", validators=[DataRequired(message="请填写身份证号"), Length(max=30)])
+    sex = SelectField("性别", choices=[("", "按身份证号"), ("男", "男"), ("女", "女")], validators=[Optional()])
+    org_code = SelectField("所属工会", validators=[DataRequired(message="请选择所属工会")])
+
+
+class RevealForm(BaseForm):
+    field = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,156 @@
+"""Person pages: search (never with an ID number in the URL), register, detail (masked), audited full view."""
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import login_required
+
+from caseapp.auth.roles import FULL_VIEW_ROLES
+from caseapp.core.crypto import lookup_hash
+from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core.scoping import require_role
+from caseapp.core.templating import NAV
+from caseapp.orgs.services import list_orgs
+from caseapp.persons import services
+from caseapp.persons.forms import PersonEditForm, PersonForm, PersonSearchForm, RevealForm
+
+bp = Blueprint("persons", __name__, url_prefix="/persons")
+NAV.append(("persons.index", "人员", None))
+
+_ID_LIKE = re.compile(r"^[0-9０-９xX]{15,18}$")
+_SEARCHES = "person_searches"  #: session key: token → {"hash": …} or {"name": …}
+_KEEP_SEARCHES = 5
+
+
+#: service errors a form shows next to its fields (other domain errors get the error page)
+FORM_ERRORS = (ValidationFailed, Conflict)
+
+
+def form_error(form, exc: ValidationFailed | Conflict) -> int:
+    """Show a service's error next to its field (or on top of the form); returns the HTTP status."""
+    field = getattr(form, (exc.field or "").split(".")[0].split("[")[0], None) if exc.field else None
+    if field is not None and exc.field and "[" not in exc.field:
+        field.errors = [*field.errors, exc.message]
+        if isinstance(exc, Conflict):  # a number registered elsewhere is not echoed back in full
+            field.raw_data, field.data = [], ""
+    else:
+        flash(exc.message, "warning")
+    return exc.status
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Persons in scope; the search comes from a token kept in the session, not from the URL."""
+    search = session.get(_SEARCHES, {}).get(request.args.get("t", ""), {})
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = services.search_persons(search.get("name", ""), id_hash=search.get("hash"), page=page)
+    form = PersonSearchForm(q=search.get("name", ""))
+    return render_template("persons/index.html", rows=rows, total=total, page=page, per_page=50, form=form,
+                           by_id=bool(search.get("hash")))
+
+
+@bp.route("/search", methods=["POST"])
+@login_required
+def search():
+    """Turn the posted search text into a session token; a 身份证号 is kept only as its keyed hash."""
+    form = PersonSearchForm()
+    text = (form.q.data or "").strip() if form.validate_on_submit() else ""
+    if not text:
+        return redirect(url_for("persons.index"))
+    if _ID_LIKE.match(text):
+        try:
+            entry = {"hash": lookup_hash(services.parse_id(text).value)}
+        except ValidationFailed as exc:
+            flash(exc.message, "warning")
+            return redirect(url_for("persons.index"))
+    else:
+        entry = {"name": text}
+    token = secrets.token_urlsafe(8)
+    kept = list(session.get(_SEARCHES, {}).items())[-(_KEEP_SEARCHES - 1):]
+    session[_SEARCHES] = dict(kept + [(token, entry)])
+    return redirect(url_for("persons.index", t=token))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Register a person (or update the one already registered in scope with that number)."""
+    require_role(*services.WRITE_ROLES)
+    form = PersonForm()
+    form.org_code.choices = [(o.code, o.name) for o in list_orgs()]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            person = services.register_person(**_person_values(form), sex=form.sex.data or None,
+                                              id_number=form.id_number.data, org_code=form.org_code.data)
+        except FORM_ERRORS as exc:
+            status = form_error(form, exc)
+        else:
+            flash(f"已登记 {person.name}", "success")
+            return redirect(url_for("persons.detail", person_id=person.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("persons/form.html", form=form, person=None), status
+
+
+def _person_values(form) -> dict:
+    names = ("name", "ethnicity", "phone", "work_unit", "bank_name", "bank_account", "account_holder")
+    return {n: getattr(form, n).data for n in names}
+
+
+@bp.route("/<int:person_id>")
+@login_required
+def detail(person_id: int):
+    """A person's masked data and case files."""
+    return _render_detail(services.get_person(person_id), {})
+
+
+def _render_detail(person, revealed: dict):
+    from caseapp.cases.queries import audit_events, files_of_person
+
+    return render_template("persons/detail.html", person=person, revealed=revealed, reveal_form=RevealForm(),
+                           files=files_of_person(person.id), events=audit_events("persons", person.id),
+                           labels=services.REVEALABLE, can_reveal=_can(FULL_VIEW_ROLES),
+                           can_edit=_can(services.WRITE_ROLES))
+
+
+def _can(roles) -> bool:
+    from flask_login import current_user
+
+    return current_user.has_role(*roles)
+
+
+@bp.route("/<int:person_id>/reveal", methods=["POST"])
+@login_required
+def reveal(person_id: int):
+    """Show one field in full on this response only (audited; never redirected through a URL)."""
+    person = services.get_person(person_id)
+    form = RevealForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("persons.detail", person_id=person.id))
+    value = services.reveal(person, form.field.data)
+    return _render_detail(person, {form.field.data: value})
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(person_id: int):
+    """Change a person's contact, work and bank data (the 身份证号 is the identity and stays)."""
+    require_role(*services.WRITE_ROLES)
+    person = services.get_person(person_id)
+    form = PersonEditForm(obj=person, bank_account="", phone="")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_person(person, **_person_values(form))
+        except FORM_ERRORS as exc:
+            status = form_error(form, exc)
+        else:
+            flash("已保存", "success")
+            return redirect(url_for("persons.detail", person_id=person.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("persons/form.html", form=form, person=person), status
