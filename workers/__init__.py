@@ -18,7 +18,8 @@ TIME_LIMIT, SOFT_TIME_LIMIT, VISIBILITY_TIMEOUT = 600, 540, 3600
 #: options for tasks that are safe to run twice: redelivered when the worker dies mid-task
 IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
 #: one module of tasks per area
-TASK_MODULES = ["workers.tasks.deadlines", "workers.tasks.reminders", "workers.tasks.jobs"]
+TASK_MODULES = ["workers.tasks.deadlines", "workers.tasks.reminders", "workers.tasks.jobs", "workers.tasks.indicators",
+                "workers.tasks.payments"]
 
 
 class FlaskTask(Task):

@@ -11,4 +11,7 @@ SCHEDULE: dict[str, dict] = {
     "deadlines.scan": {"task": "deadlines.scan", "schedule": crontab(hour=8, minute=30)},
     "reminders.send": {"task": "reminders.send", "schedule": crontab(minute="*/5")},
     "jobs.heartbeat": {"task": "jobs.heartbeat", "schedule": crontab()},
+    # after the working day, so the morning's pages show yesterday's 完成值
+    "indicators.rollup": {"task": "indicators.rollup", "schedule": crontab(hour=1, minute=30)},
+    "payments.nightly_check": {"task": "payments.nightly_check", "schedule": crontab(hour=1, minute=0)},
 }

@@ -20,6 +20,10 @@ KIND_LABELS = {
     "plan_decreasing": "资金支出计划倒退",
     "plan_incomplete": "资金支出计划未达100%",
     "rate_mismatch": "文字目标与指标表不一致",
+    "over_budget": "占用与支出超出预算",
+    "over_headcount": "发放人数超出上限",
+    "amount_mismatch": "每人金额与规定不符",
+    "counter_mismatch": "计数器与台账不一致",
 }
 _PEOPLE_UNITS = ("人", "名")
 #: Rate families: a prose rule and a table indicator about the same thing (帮扶救助率 ≈ 救助率).
@@ -58,6 +62,9 @@ def run_checks(year: int) -> list[Problem]:
         problems += _cost_vs_budget(project)
         problems += _plan_problems(project)
         problems += _rate_mismatches(project, own)
+    from caseapp.payments.checks import data_problems  # the year's money against the same budgets and rules
+
+    problems += data_problems(year)
     return sorted(problems, key=lambda p: p.severity != "error")
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caseapp.budgets import services
+from caseapp.payments.reports import spent_by_project
 from caseapp.budgets.checks import run_checks
 from caseapp.budgets.rules import RULE_STATUS_LABELS, list_rules
 
@@ -26,7 +27,8 @@ def dashboard():
     today = date.today()
     year = request.args.get("year", type=int) or services.default_year(today)
     projects = services.list_projects(year)
-    rows = [{"project": p, "planned_percent": services.planned_percent(p, today),
+    spent = spent_by_project(year)
+    rows = [{"project": p, "planned_percent": services.planned_percent(p, today), "spent_fen": spent.get(p.id, 0),
              "next_point": services.next_plan_point(p, today)} for p in projects]
     total = sum(p.budget_fen for p in projects)
     problems = run_checks(year)
@@ -41,8 +43,11 @@ def project_detail(project_id: int):
     """A project: budget, spending plan and indicator table."""
     project = services.get_project(project_id)
     project_rules = [r for r in list_rules(project.year) if r.project_id == project.id]
+    from caseapp.indicators.services import history
+
     return render_template("budgets/project.html", project=project, rules=project_rules,
-                           RULE_STATUS=RULE_STATUS_LABELS, planned_percent=services.planned_percent(project, date.today()))
+                           RULE_STATUS=RULE_STATUS_LABELS, planned_percent=services.planned_percent(project, date.today()),
+                           trend=history([i.id for i in project.indicators], limit=4))
 
 
 @bp.app_context_processor

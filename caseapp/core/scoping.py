@@ -75,3 +75,11 @@ def require_org_in_scope(org_id: int) -> None:
     """Refuse writing a record into an organisation outside the actor's subtree."""
     if not in_scope(org_id):
         raise NotFound("组织不存在或无权访问")
+
+
+def require_global_admin() -> Principal:
+    """An admin of a root organisation (or the operator): only they change settings shared by the whole tree."""
+    principal = require_role("admin")
+    if principal.org_path is not None and principal.org_path.strip("/").count("/") > 0:
+        raise Forbidden("只有县总工会（顶级组织）的管理员可以修改全局设置")
+    return principal

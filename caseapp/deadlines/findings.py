@@ -1,7 +1,6 @@
 """The scan's finders: functions ``(today, cal) -> list[Finding]`` that areas contribute.
 
-Register one with ``@finder``. ``spent_fen`` is a hook the payments area replaces with
-``set_spent_hook`` once payments exist; until then nothing counts as spent.
+Register one with ``@finder``. Spending is read from the payments ledger (net of reversals).
 """
 from __future__ import annotations
 
@@ -51,22 +50,16 @@ def finder(fn: Finder) -> Finder:
     return fn
 
 
-def _no_payments(project_id: int) -> int:
-    return 0
+def spent_fen(project_id: int, by: dt.date) -> int:
+    """Money paid out of a project up to and including ``by``, in 分 (payments minus reversals)."""
+    from sqlalchemy import func, select
 
+    from caseapp.core.db import db
+    from caseapp.payments.ledger import LedgerEntry
 
-_spent_hook: Callable[[int], int] = _no_payments
-
-
-def set_spent_hook(fn: Callable[[int], int]) -> None:
-    """Let the payments area say how much a project has paid out (in 分)."""
-    global _spent_hook
-    _spent_hook = fn
-
-
-def spent_fen(project_id: int) -> int:
-    """Money paid out of a project so far, in 分 (0 until a payments area sets the hook)."""
-    return _spent_hook(project_id)
+    stmt = select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(
+        LedgerEntry.project_id == project_id, LedgerEntry.entry_date <= by)
+    return int(db.session.scalar(stmt))
 
 
 def _offsets() -> tuple[int, ...]:
@@ -126,7 +119,7 @@ def _behind(d: Deadline) -> Finding | None:
     from caseapp.core.db import db
 
     budget = db.session.get(Project, d.project_id).budget_fen
-    planned, spent = -(-budget * d.plan_percent // 100), spent_fen(d.project_id)
+    planned, spent = -(-budget * d.plan_percent // 100), spent_fen(d.project_id, d.resolved.last_day)
     if spent >= planned:
         return None
     message = (f"【{d.project_name}】资金支出进度落后：截至{format_date_zh(d.resolved.last_day)}计划累计支出"

@@ -10,7 +10,10 @@ from caseapp.reminders import services as reminders
 
 
 def find_all(today: dt.date) -> list[Finding]:
-    """Every finder's findings for ``today``."""
+    """Every finder's findings for ``today`` (each area's ``findings.py`` registers its own)."""
+    from caseapp.areas import area_modules
+
+    area_modules("findings")
     cal = load_calendar()
     return [finding for find in FINDERS for finding in find(today, cal)]
 

@@ -9,7 +9,7 @@ from caseapp.core import audit
 from caseapp.core.calendar import WorkCalendar
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, NotFound, ValidationFailed
-from caseapp.core.scoping import require_role
+from caseapp.core.scoping import require_global_admin
 from caseapp.deadlines.models import HolidayOverride
 from caseapp.deadlines.resolve import PROVISIONAL_NOTE
 
@@ -39,7 +39,7 @@ def _snapshot(row: HolidayOverride) -> dict:
 
 def add_override(day: dt.date, is_workday: bool, note: str) -> HolidayOverride:
     """Mark ``day`` as a workday or a day off (admins); one override per day."""
-    require_role("admin")
+    require_global_admin()
     note = (note or "").strip()
     if len(note) > 200:
         raise ValidationFailed("说明不能超过200字", field="note")
@@ -55,7 +55,7 @@ def add_override(day: dt.date, is_workday: bool, note: str) -> HolidayOverride:
 
 def delete_override(override_id: int) -> None:
     """Remove an override (admins)."""
-    require_role("admin")
+    require_global_admin()
     row = db.session.get(HolidayOverride, override_id)
     if row is None:
         raise NotFound("调整记录不存在")

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from caseapp.core.audit import diff, record
 from caseapp.core.db import db
 from caseapp.core.errors import NotFound, ValidationFailed
-from caseapp.core.scoping import principal_or_deny, require_role
+from caseapp.core.scoping import principal_or_deny, require_global_admin
 from caseapp.modelworkers.models import LEVELS, SHAPES, BenefitRule
 
 FIELDS = ("year", "shape", "level", "aid_type", "hardship_only", "amount_fen", "threshold_fen", "description")
@@ -59,7 +59,7 @@ def get_rule(rule_id: int) -> BenefitRule:
 
 def create_rule(**fields) -> BenefitRule:
     """Add a benefit rule (admins)."""
-    require_role("admin")
+    require_global_admin()
     rule = BenefitRule(**clean_rule(fields))
     db.session.add(rule)
     db.session.flush()
@@ -69,7 +69,7 @@ def create_rule(**fields) -> BenefitRule:
 
 def update_rule(rule: BenefitRule, **fields) -> BenefitRule:
     """Edit a benefit rule (admins); audited field by field."""
-    require_role("admin")
+    require_global_admin()
     before = rule_snapshot(rule)
     for name, value in clean_rule({**before, **fields}).items():
         setattr(rule, name, value)

@@ -6,7 +6,6 @@ import time_machine
 from sqlalchemy import func, select
 
 from caseapp.core.db import db
-from caseapp.deadlines import findings
 from caseapp.deadlines.jobs import scan as scan_job
 from caseapp.deadlines.scan import scan
 from caseapp.reminders.models import Reminder
@@ -55,12 +54,37 @@ def test_missed_runs_catch_up_with_the_most_urgent_tier(app, operator):
     assert tiers and {offset for _, offset in tiers} == {7}
 
 
-def test_spending_behind_plan_uses_replaceable_hook(app, operator, monkeypatch):
+def _ledger_payment(project, fen: int, day: dt.date) -> None:
+    """Money out of ``project`` on ``day``, as the ledger records it."""
+    from caseapp.payments.ledger import LedgerEntry
+    from caseapp.payments.models import AidType, PaymentItem
+    from caseapp.persons.models import Person
+
+    aid = AidType(name=f"慰问{project.id}", kind="general")
+    person = Person(org_id=project.org_id, name="受助人", sex="男", birth_date=dt.date(1980, 1, 1))
+    person.set_id_number("11010519491231002X")
+    db.session.add_all([aid, person])
+    db.session.flush()
+    item = PaymentItem(org_id=project.org_id, project_id=project.id, aid_type_id=aid.id, person_id=person.id,
+                       recipient_key=f"p{person.id}", recipient_name="受助人", amount_fen=fen, year=2025, period="2025",
+                       status="已发放", registered_by_name="测试", registered_on=day, paid_on=day)
+    db.session.add(item)
+    db.session.flush()
+    db.session.add(LedgerEntry(item_id=item.id, project_id=project.id, person_id=person.id, aid_type_id=aid.id,
+                               year=2025, amount_fen=fen, kind="发放", entry_date=day, created_by_name="测试"))
+    db.session.flush()
+
+
+def test_spending_behind_plan_reads_the_ledger(app, operator):
+    from caseapp.budgets.models import Project
+
     setup_people()
     behind = [f for f in scan(dt.date(2025, 4, 2))["findings"] if f["kind"] == "spending_behind"]
     assert len(behind) == 2 and "¥0.00" in behind[0]["message"]  # two projects plan 25% by 3月31日
-    monkeypatch.setattr(findings, "_spent_hook", lambda project_id: 10**12)
-    assert not [f for f in scan(dt.date(2025, 4, 2))["findings"] if f["kind"] == "spending_behind"]
+    aid = db.session.scalar(select(Project).where(Project.code == AID))
+    _ledger_payment(aid, aid.budget_fen // 4 + 1, dt.date(2025, 3, 31))  # on plan by the month end
+    later = [f for f in scan(dt.date(2025, 4, 2))["findings"] if f["kind"] == "spending_behind"]
+    assert [f["project_code"] for f in later] != [AID] and len(later) == 1
 
 
 def test_spring_festival_eve_and_passed(app, operator):

@@ -1,0 +1,167 @@
+"""Payments benchmark on PostgreSQL: registration under every cap vs bare INSERTs; batch approve and pay.
+
+Usage: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/payments.py [N]
+A throw-away database is created on the server and dropped afterwards. Prints the figures.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import psycopg  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from caseapp import create_app  # noqa: E402
+from caseapp.core import context  # noqa: E402
+from caseapp.core.db import db  # noqa: E402
+
+BATCH = 10_000
+
+
+def _database(server: str):
+    base = make_url(server.replace("postgres://", "postgresql://", 1))
+    name = f"caseapp_bench_{uuid.uuid4().hex[:8]}"
+    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin, name, base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+
+
+def _seed(n: int):
+    """An org, a project with room for everything, aid types with per-person caps, n people, an award."""
+    from caseapp.awards.models import AwardCategory, AwardEvent, AwardRecipient
+    from caseapp.budgets.models import Project
+    from caseapp.orgs.models import Organisation
+    from caseapp.payments.models import AidCap
+    from caseapp.payments.settings import aid_type_named, seed_aid_types
+    from caseapp.persons.models import Person
+
+    org = Organisation(code="BENCH", name="压测工会", level="county", path="")
+    db.session.add(org)
+    db.session.flush()
+    org.path = f"/{org.id}/"
+    project = Project(year=2025, code="BENCH", name="压测项目", org_id=org.id, budget_fen=2_000_000_000)
+    db.session.add(project)
+    seed_aid_types()
+    for name in ("慰问", "表彰奖励"):
+        db.session.add(AidCap(aid_type_id=aid_type_named(name).id, cap_fen=10**9))
+    event = AwardEvent(project=project, org_id=org.id, name="压测表彰", held_on=date(2025, 4, 28))
+    category = AwardCategory(name="先进劳模", kind="individual", max_count=10**6, amount_fen=100_000)
+    event.categories.append(category)
+    db.session.add(event)
+    people = []
+    for i in range(n):
+        p = Person(org_id=org.id, name=f"职工{i}", sex="男", birth_date=date(1980, 1, 1))
+        p.id_number, p.id_hash, p.id_masked = f"X{i}", f"h{i:060d}", "****"
+        people.append(p)
+    db.session.add_all(people)
+    db.session.flush()
+    recipients = [AwardRecipient(event_id=event.id, category_id=category.id, kind="individual", org_id=org.id,
+                                 person_id=p.id, status="确定") for p in people[: n // 2]]
+    db.session.add_all(recipients)
+    db.session.commit()
+    return project.id, [p.id for p in people[n // 2:]], [r.id for r in recipients]
+
+
+def _bare_inserts(project_id: int, person_ids: list[int], recipient_ids: list[int]) -> float:
+    """The same item rows as the service writes, one INSERT and one commit each."""
+    from caseapp.payments.models import AidType, PaymentItem
+
+    aid = db.session.scalar(select(AidType.id).where(AidType.name == "慰问"))
+    rows = [dict(org_id=1, project_id=project_id, aid_type_id=aid, person_id=pid, recipient_key=f"p{pid}",
+                 recipient_name="职工", amount_fen=10_000, year=2025, period="2025", status="登记",
+                 registered_by_name="bench", registered_on=date(2025, 6, 1)) for pid in person_ids + recipient_ids]
+    started = time.perf_counter()
+    for row in rows:
+        db.session.execute(insert(PaymentItem).values(**row))
+        db.session.commit()
+    elapsed = time.perf_counter() - started
+    db.session.execute(text("DELETE FROM payment_items"))
+    db.session.commit()
+    return len(rows) / elapsed
+
+
+def _service_registrations(project_id: int, person_ids: list[int], recipient_ids: list[int]) -> float:
+    """register_payment with budget, per-person and head-count caps, one commit per item (like requests)."""
+    from caseapp.budgets.models import Project
+    from caseapp.payments.services import register_payment
+
+    project = db.session.get(Project, project_id)
+    started = time.perf_counter()
+    for pid in person_ids:
+        register_payment(project, "慰问", 10_000, person_id=pid, on=date(2025, 6, 1))
+        db.session.commit()
+    for rid in recipient_ids:
+        register_payment(project, "表彰奖励", 100_000, recipient_id=rid, on=date(2025, 6, 1))
+        db.session.commit()
+    return (len(person_ids) + len(recipient_ids)) / (time.perf_counter() - started)
+
+
+def _seed_batch(project_id: int, person_id: int) -> list[int]:
+    """BATCH items 已审核, reserved on the budget counter, inserted in bulk (setup, not measured)."""
+    from caseapp.payments.models import AidType, PaymentItem
+
+    aid = db.session.scalar(select(AidType.id).where(AidType.name == "生活救助"))
+    rows = [dict(org_id=1, project_id=project_id, aid_type_id=aid, person_id=person_id, recipient_key="p",
+                 recipient_name="职工", amount_fen=5_000, year=2025, period=f"B{i}", status="已审核",
+                 registered_by_name="bench", registered_on=date(2025, 6, 1)) for i in range(BATCH)]
+    db.session.execute(insert(PaymentItem), rows)
+    db.session.execute(text("UPDATE budget_counters SET reserved_fen = reserved_fen + :n WHERE project_id = :p"),
+                       {"n": 5_000 * BATCH, "p": project_id})
+    db.session.commit()
+    return list(db.session.scalars(select(PaymentItem.id).where(PaymentItem.period.like("B%"))))
+
+
+def _timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    db.session.commit()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    admin, name, url = _database(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    try:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+        app.instance_path = tempfile.mkdtemp()
+        with app.app_context():
+            db.create_all()
+            context.set_principal(context.OPERATOR)
+            _run(n)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _run(n: int) -> None:
+    from caseapp.payments import services
+    from caseapp.payments.reports import reconcile
+
+    project_id, person_ids, recipient_ids = _seed(n)
+    bare = _bare_inserts(project_id, person_ids, recipient_ids)
+    service = _service_registrations(project_id, person_ids, recipient_ids)
+    print(f"登记（服务层，预算/名额/个人限额全部校验）：{service:,.0f} 笔/秒（{n} 笔，每笔一次提交）")
+    print(f"登记（裸 INSERT 同样的行）：{bare:,.0f} 笔/秒；比值 {service / bare:.2f}（要求 ≥ 0.5，且 ≥ 300 笔/秒）")
+    ids = _seed_batch(project_id, person_ids[0])
+    t_approve = _timed(lambda: services.approve(ids, meeting_date=date(2025, 6, 2), minutes_no="压测纪要",
+                                                attendees="甲、乙"))
+    t_publicize = _timed(lambda: services.publicize(ids, date(2025, 6, 3)))
+    t_pay = _timed(lambda: services.pay(ids, on=date(2025, 7, 1), bank_batch="压测批次"))
+    print(f"批量集体研究 {len(ids):,} 笔：{t_approve:.2f} 秒；公示：{t_publicize:.2f} 秒；发放：{t_pay:.2f} 秒（要求 < 10 秒）")
+    paid = db.session.scalar(select(func.count()).select_from(text("ledger_entries")))
+    print(f"台账条目 {paid:,}；对账差异 {len(reconcile(2025))} 处")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""``caseapp payments …``: reconciliation (nightly), aid-type seeding, budget caps."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from caseapp.core import audit
+from caseapp.core.cli import emit_json, operator_command, say
+from caseapp.core.money import format_yuan
+from caseapp.payments import caps, reports, services, settings
+
+payments_cli = AppGroup("payments", help="款项发放：对账、帮扶类型、预算上限")
+
+
+@payments_cli.command("reconcile")
+@click.option("--year", type=int, default=lambda: date.today().year, help="年度（默认今年）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON")
+@operator_command(write=False)
+def reconcile_cmd(year: int, as_json: bool) -> None:
+    """Compare the counters with the items and the ledger; exit 2 when they differ."""
+    diffs = reports.reconcile(year)
+    if as_json:
+        emit_json({"year": year, "ok": not diffs, "differences": [d.as_dict() for d in diffs]})
+    for d in diffs:
+        say(f"不一致：{d.what} {d.key} 计数 {d.counter}，实际 {d.actual}")
+    say(f"{year} 年对账{'一致' if not diffs else f'发现 {len(diffs)} 处不一致'}")
+    if diffs:
+        sys.exit(2)
+
+
+@payments_cli.command("seed-aid-types")
+@operator_command()
+def seed_cmd() -> None:
+    """Create the standard aid types (生活救助 … 表彰奖励) that are missing."""
+    added = settings.seed_aid_types()
+    audit.record("payment.aid_types_seed", ("aid_types", "*"), after={"added": added})
+    say(f"已添加 {added} 个帮扶类型")
+
+
+@payments_cli.command("set-budget")
+@click.argument("project_code")
+@click.argument("budget_fen", type=int)
+@click.option("--year", type=int, help="年度（默认最新）")
+@operator_command()
+def set_budget_cmd(project_code: str, budget_fen: int, year: int | None) -> None:
+    """Change a project's 预算数 (refused below what is reserved and paid)."""
+    project = services.find_project(project_code, year)
+    before = project.budget_fen
+    caps.set_budget(project.id, budget_fen)
+    say(f"{project.code} 预算数 {format_yuan(before)} → {format_yuan(budget_fen)}")
+
+
+COMMANDS = [payments_cli]

@@ -1,0 +1,218 @@
+"""Documents: 公示名单 (.docx, .xlsx), 发放花名册 (.xlsx), the bank transfer file (.xlsx, .csv), bank return files."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import openpyxl
+from sqlalchemy import select
+
+from caseapp.core import audit
+from caseapp.core.calendar import format_date_zh
+from caseapp.core.db import db
+from caseapp.core.errors import Forbidden, ValidationFailed
+from caseapp.core.excel import ExcelError, RosterReader, Spec, safe_row
+from caseapp.core.money import format_yuan, rmb_upper
+from caseapp.core.scoping import principal_or_deny, scoped
+from caseapp.payments import services
+from caseapp.payments.models import PAID, PaymentItem
+
+
+def items_for(ids: list[int]) -> list[PaymentItem]:
+    """The selected items in scope, in id order (out-of-scope ids are simply absent)."""
+    if not ids:
+        raise ValidationFailed("请先选择要导出的记录", field="ids")
+    return list(db.session.scalars(scoped(select(PaymentItem).where(PaymentItem.id.in_(ids)), PaymentItem.org_id)
+                                   .order_by(PaymentItem.id)))
+
+
+def _masked_id(item: PaymentItem) -> str:
+    return item.person.id_masked if item.person else ""
+
+
+def publicity_notice(items: list[PaymentItem]) -> str:
+    """The notice text with the period, e.g. 公示期为2025年6月3日至2025年6月9日."""
+    starts = {i.publicity_start for i in items if i.publicity_start}
+    ends = {i.publicity_end for i in items if i.publicity_end}
+    period = (f"公示期为{format_date_zh(min(starts))}至{format_date_zh(max(ends))}" if starts and ends
+              else "公示期自公示之日起计算")
+    return (f"经内部审核、集体研究，拟对以下 {len(items)} 名（个）对象发放帮扶救助/奖励资金，现予公示。{period}。"
+            "如有异议，请于公示期内向县总工会反映。")
+
+
+def publicity_docx(items: list[PaymentItem]) -> bytes:
+    """公示名单 as a Word document: title, notice, a table with masked 身份证号, the date."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("帮扶救助及奖励资金发放公示", level=1)
+    doc.add_paragraph(publicity_notice(items))
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, ("序号", "姓名/集体", "身份证号", "类型", "金额（元）")):
+        cell.text = title
+    for n, item in enumerate(items, start=1):
+        for cell, value in zip(table.add_row().cells, (str(n), item.recipient_name, _masked_id(item),
+                                                        item.aid_type.name, format_yuan(item.amount_fen))):
+            cell.text = value
+    doc.add_paragraph(f"合计：{format_yuan(sum(i.amount_fen for i in items))}")
+    doc.add_paragraph(f"县总工会　{format_date_zh(date.today())}")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _workbook(title: str, header_lines: list[str], columns: list[str], rows: list[list], footer: list[list]) -> bytes:
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    for line in header_lines:
+        ws.append(safe_row(ws, [line]))
+    ws.append(safe_row(ws, columns))
+    for row in rows + footer:
+        ws.append(safe_row(ws, row))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def publicity_xlsx(items: list[PaymentItem]) -> bytes:
+    """公示名单 as a workbook (same content as the Word notice)."""
+    rows = [[n, i.recipient_name, _masked_id(i), i.aid_type.name, i.amount_fen / 100]
+            for n, i in enumerate(items, start=1)]
+    return _workbook("公示名单", ["帮扶救助及奖励资金发放公示", publicity_notice(items)],
+                     ["序号", "姓名/集体", "身份证号", "类型", "金额（元）"], rows,
+                     [["合计", "", "", "", sum(i.amount_fen for i in items) / 100]])
+
+
+def roster_xlsx(items: list[PaymentItem]) -> bytes:
+    """发放花名册 with a signature column and the total in figures and 人民币大写."""
+    total = sum(i.amount_fen for i in items)
+    rows = [[n, i.recipient_name, _masked_id(i), i.aid_type.name, i.amount_fen / 100, i.bank_batch or "", ""]
+            for n, i in enumerate(items, start=1)]
+    return _workbook("发放花名册", [f"帮扶救助及奖励资金发放花名册（制表日期：{format_date_zh(date.today())}）"],
+                     ["序号", "姓名/集体", "身份证号", "类型", "金额（元）", "银行批次", "领款人签字"], rows,
+                     [["合计", f"{len(items)} 人（个）", "", "", total / 100, "", ""],
+                      ["合计金额（大写）", rmb_upper(total), "", "", "", "", ""]])
+
+
+def _bank_rows(items: list[PaymentItem], full: bool) -> list[list[str]]:
+    rows = []
+    for i in items:
+        person = i.person
+        account = (person.bank_account if full else person.bank_account_masked) if person else ""
+        rows.append([str(i.id), (person.account_holder or person.name) if person else i.recipient_name,
+                     account or "", person.bank_name or "" if person else "", f"{i.amount_fen / 100:.2f}",
+                     f"{i.aid_type.name}{i.period}"])
+    return rows
+
+
+BANK_COLUMNS = ["款项编号", "户名", "账号", "开户行", "金额（元）", "摘要"]
+
+
+def bank_file(items: list[PaymentItem], *, full: bool, fmt: str) -> bytes:
+    """The bank transfer file; full account numbers only for 财务, and every full export is audited."""
+    principal = principal_or_deny()
+    if full and not principal.has_role("finance"):
+        raise Forbidden("只有财务可以导出完整银行账号")
+    rows = _bank_rows(items, full)
+    if full:
+        audit.record("payment.bank_export_full", ("payment_bank_file", fmt), org_id=principal.org_id,
+                     after={"item_ids": [i.id for i in items], "format": fmt},
+                     summary=f"导出完整账号的银行代发文件 {len(items)} 笔")
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(BANK_COLUMNS)
+        writer.writerows([[("'" + v) if v[:1] in "=+-@\t\r" else v for v in row] for row in rows])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
+    return _workbook("银行代发", [], BANK_COLUMNS, rows, [])
+
+
+# --------------------------------------------------------------------------- bank return files
+
+RETURN_SPEC = Spec(headers=["款项编号", "结果", "日期", "原因"], required=["款项编号", "结果"])
+_RESULTS = {"成功": "confirm", "到账": "confirm", "已到账": "confirm", "失败": "return", "退回": "return",
+            "已退回": "return"}
+
+
+@dataclass
+class ReturnRow:
+    line: int
+    item_id: int
+    action: str
+    on: date
+    reason: str
+
+
+def read_return_file(data: bytes, filename: str) -> list[ReturnRow]:
+    """Parse the bank's return file; every bad row is reported (第 n 行：…) and nothing is applied."""
+    rows, errors = [], []
+    for line, values in _raw_return_rows(data, filename):
+        try:
+            rows.append(_return_row(line, values))
+        except ValueError as exc:
+            errors.append(f"第 {line} 行：{exc}")
+    if errors:
+        raise ValidationFailed("银行回盘文件有误，未做任何处理：" + "；".join(errors[:20]), field="file")
+    if not rows:
+        raise ValidationFailed("银行回盘文件没有数据行", field="file")
+    return rows
+
+
+def _raw_return_rows(data: bytes, filename: str):
+    if filename.lower().endswith(".csv"):
+        text = data.decode("utf-8-sig", errors="replace")
+        reader = csv.DictReader(io.StringIO(text))
+        for line, row in enumerate(reader, start=2):
+            yield line, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        return
+    try:
+        with RosterReader(data, RETURN_SPEC) as reader:
+            yield from reader.rows()
+    except ExcelError as exc:
+        raise ValidationFailed(str(exc), field="file") from None
+
+
+def _return_row(line: int, values: dict) -> ReturnRow:
+    raw_id = values.get("款项编号", "")
+    if not raw_id.isdigit():
+        raise ValueError(f"款项编号“{raw_id}”不是数字")
+    action = _RESULTS.get(values.get("结果", ""))
+    if action is None:
+        raise ValueError(f"结果应为“成功”或“退回”，而不是“{values.get('结果', '')}”")
+    try:
+        on = date.fromisoformat(values["日期"].replace("/", "-")) if values.get("日期") else date.today()
+    except ValueError:
+        raise ValueError(f"日期“{values.get('日期')}”格式应为 2025-06-30") from None
+    reason = values.get("原因", "")
+    if action == "return" and not reason:
+        raise ValueError("退回的记录须填写原因")
+    return ReturnRow(line, int(raw_id), action, on, reason)
+
+
+def apply_return_file(data: bytes, filename: str) -> dict:
+    """Mark items 已到账 / 已退回 from the bank's file, all or nothing."""
+    rows = read_return_file(data, filename)
+    ids = [r.item_id for r in rows]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed("银行回盘文件中有重复的款项编号", field="file")
+    found = {i.id: i.status for i in items_for(ids)}
+    bad = [f"第 {r.line} 行：款项 {r.item_id} {'不存在或无权访问' if r.item_id not in found else '状态为' + found[r.item_id]}"
+           for r in rows if found.get(r.item_id) != PAID]
+    if bad:
+        raise ValidationFailed("银行回盘文件有误，未做任何处理：" + "；".join(bad[:20]), field="file")
+    for (action, on, reason), group in _grouped(rows).items():
+        if action == "confirm":
+            services.confirm(group, on=on)
+        else:
+            services.return_(group, reason=reason, on=on)
+    return {"confirmed": sum(r.action == "confirm" for r in rows), "returned": sum(r.action == "return" for r in rows)}
+
+
+def _grouped(rows: list[ReturnRow]) -> dict:
+    groups: dict[tuple, list[int]] = {}
+    for r in rows:
+        groups.setdefault((r.action, r.on, r.reason), []).append(r.item_id)
+    return groups

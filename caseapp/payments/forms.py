@@ -1,0 +1,95 @@
+"""Payment forms; each carries a one-time idempotency key so a resubmitted form does nothing twice."""
+from __future__ import annotations
+
+import uuid
+
+from wtforms import (DateField, FileField, HiddenField, IntegerField, SelectField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from caseapp.core.forms import BaseForm
+from caseapp.core.money import MoneyError, to_fen
+
+
+class YuanField(StringField):
+    """An amount typed in 元 ("1000", "1,000.50"), held as integer 分 in ``fen``."""
+
+    fen: int | None = None
+
+    def pre_validate(self, form):
+        try:
+            self.fen = to_fen(self.data or "", "元")
+        except MoneyError as exc:
+            raise ValidationError(str(exc)) from None
+        if self.fen <= 0:
+            raise ValidationError("金额必须大于 0")
+
+
+class KeyedForm(BaseForm):
+    """A form with a one-time key; a new key is drawn whenever the form is shown."""
+
+    idem_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.idem_key.data:
+            self.idem_key.data = uuid.uuid4().hex
+
+
+class RegisterForm(KeyedForm):
+    project_id = SelectField("预算项目", coerce=int, validators=[DataRequired(message="请选择预算项目")])
+    aid_type = SelectField("帮扶类型", validators=[DataRequired(message="请选择帮扶类型")])
+    id_number = StringField("身份证号", validators=[DataRequired(message="请填写身份证号"), Length(max=24)])
+    amount = YuanField("金额（元）")
+    on = DateField("登记日期", validators=[Optional()])
+    reason = TextAreaField("发放事由", validators=[Optional(), Length(max=2000)])
+    evidence = TextAreaField("证明材料", validators=[Optional(), Length(max=2000)])
+
+
+class BatchRegisterForm(KeyedForm):
+    project_id = SelectField("预算项目", coerce=int, validators=[DataRequired(message="请选择预算项目")])
+    aid_type = SelectField("帮扶类型", validators=[DataRequired()])
+    amount = YuanField("每人金额（元）")
+    on = DateField("登记日期", validators=[Optional()])
+    reason = TextAreaField("发放事由", validators=[Optional(), Length(max=2000)])
+
+
+class ActionForm(KeyedForm):
+    """Any workflow action; the fields an action does not need are ignored."""
+
+    action = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField("原因", validators=[Optional(), Length(max=2000)])
+    meeting_date = DateField("会议日期", validators=[Optional()])
+    minutes_no = StringField("纪要编号", validators=[Optional(), Length(max=60)])
+    attendees = TextAreaField("参会人员", validators=[Optional(), Length(max=2000)])
+    start_date = DateField("公示开始日期", validators=[Optional()])
+    date = DateField("日期", validators=[Optional()])
+    batch = StringField("银行批次号", validators=[Optional(), Length(max=60)])
+
+
+class ObjectionForm(BaseForm):
+    content = TextAreaField("异议内容", validators=[DataRequired(message="请填写异议内容"), Length(max=2000)])
+    raised_on = DateField("收到日期", validators=[Optional()])
+
+
+class ResolveForm(BaseForm):
+    outcome = SelectField("处理结果", choices=[("dismissed", "异议不成立，继续发放"), ("upheld", "异议成立，驳回该笔")])
+    resolution = TextAreaField("处理说明", validators=[DataRequired(message="请填写处理说明"), Length(max=2000)])
+
+
+class SettingsForm(BaseForm):
+    publicity_workdays = IntegerField("公示期（工作日）", validators=[NumberRange(1, 30, message="应为 1 至 30")])
+    period_kind = SelectField("重复登记的期间", choices=[("year", "按年度"), ("quarter", "按季度")])
+
+
+class AidTypeForm(BaseForm):
+    name = StringField("帮扶类型名称", validators=[DataRequired(), Length(max=40)])
+    kind = SelectField("适用对象")
+
+
+class AidCapForm(BaseForm):
+    aid_type_id = SelectField("帮扶类型", coerce=int)
+    cap = StringField("每人每年上限（元，留空表示不限）", validators=[Optional()])
+
+
+class ReturnFileForm(BaseForm):
+    file = FileField("银行回盘文件（.xlsx 或 .csv）")

@@ -1,0 +1,170 @@
+"""The payment workflow: an explicit transition table, applied set-based to one item or thousands.
+
+Each transition writes one history row per item with INSERT … SELECT, then moves exactly those items with
+one conditional UPDATE (the status in the WHERE clause is the guard against a concurrent transition), then
+adjusts counters and the ledger with a fixed number of statements. Any shortfall raises and the whole batch
+rolls back: a batch is all or nothing.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import String, func, insert, literal, select, update
+
+from caseapp.core import audit
+from caseapp.core.context import Principal
+from caseapp.core.db import UTCDateTime, db, utcnow
+from caseapp.core.errors import Conflict, Forbidden, ValidationFailed
+from caseapp.core.scoping import require_role, scoped
+from caseapp.payments import caps, ledger
+from caseapp.payments.models import (APPROVED, CANCELLED, PAID, PAID_STATES, PUBLICIZED, REGISTERED, REJECTED,
+                                     RESERVED_STATES, RETURNED, REVERSED, REVIEWED, SETTLED, Objection,
+                                     PaymentEvent, PaymentItem)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One arrow of the workflow: from which states, to which, by whom."""
+
+    label: str  #: Chinese name of the action
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+    maker_checker: bool = False  #: the registrant may not do it
+    needs_reason: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "review": Transition("审核通过", (REGISTERED,), REVIEWED, ("reviewer",), maker_checker=True),
+    "approve": Transition("集体研究通过", (REVIEWED,), APPROVED, ("leader",), maker_checker=True),
+    "publicize": Transition("开始公示", (APPROVED,), PUBLICIZED, ("caseworker", "reviewer", "leader")),
+    "pay": Transition("发放", (PUBLICIZED,), PAID, ("finance",)),
+    "confirm": Transition("确认到账", (PAID,), SETTLED, ("finance",)),
+    "return": Transition("银行退回", (PAID,), RETURNED, ("finance",), needs_reason=True),
+    "reject": Transition("驳回", RESERVED_STATES, REJECTED, ("reviewer", "leader"), needs_reason=True),
+    "cancel": Transition("撤销", RESERVED_STATES, CANCELLED, ("caseworker", "reviewer", "admin"), needs_reason=True),
+    "reverse": Transition("冲正", PAID_STATES, REVERSED, ("finance",), needs_reason=True),
+}
+ACTION_LABELS = {name: t.label for name, t in TRANSITIONS.items()}
+#: ids per statement: far below SQLite's and PostgreSQL's bound-parameter limits
+CHUNK = 5000
+
+
+def allowed_actions(item: PaymentItem, principal: Principal | None) -> list[str]:
+    """The actions ``principal`` may apply to ``item`` now (for the buttons on the page)."""
+    if principal is None:
+        return []
+    return [name for name, t in TRANSITIONS.items() if item.status in t.sources and principal.has_role(*t.roles)
+            and not (t.maker_checker and item.registered_by_id == principal.user_id)]
+
+
+def apply(action: str, item_ids: list[int], *, reason: str = "", values: dict | None = None,
+          on: date | None = None) -> str:
+    """Apply ``action`` to every item in ``item_ids`` (all or nothing); returns the batch token."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationFailed(f"未知操作：{action}", field="action")
+    principal = require_role(*transition.roles)
+    ids = sorted(set(item_ids))
+    if not ids:
+        raise ValidationFailed("请至少选择一条记录", field="ids")
+    if transition.needs_reason and not reason.strip():
+        raise ValidationFailed(f"{transition.label}必须填写原因", field="reason")
+    _check_scope(ids, transition)
+    if transition.maker_checker:
+        _check_maker_checker(ids, principal, transition)
+    if action == "pay":
+        _check_payable(ids, on)
+    batch = uuid.uuid4().hex
+    _write_history(ids, batch, action, transition, reason.strip() or None, principal)
+    _move(ids, batch, transition, {**(values or {}), **({"status_reason": reason.strip()} if reason else {})})
+    _side_effects(action, batch, len(ids), on, reason.strip(), principal, values or {})
+    audit.record(f"payment.{action}", ("payment_batch", batch), org_id=principal.org_id,
+                 after={"item_ids": ids, "status": transition.target, "reason": reason.strip() or None,
+                        **{k: str(v) for k, v in (values or {}).items()}},
+                 summary=f"{transition.label} {len(ids)} 笔")
+    return batch
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _check_scope(ids: list[int], transition: Transition) -> None:
+    visible = sum(db.session.scalar(scoped(select(func.count()).select_from(PaymentItem)
+                                           .where(PaymentItem.id.in_(chunk)), PaymentItem.org_id))
+                  for chunk in _chunks(ids))
+    if visible != len(ids):
+        from caseapp.core.errors import NotFound
+
+        raise NotFound("部分记录不存在或无权访问")
+    movable = sum(db.session.scalar(select(func.count()).where(PaymentItem.id.in_(chunk),
+                                                               PaymentItem.status.in_(transition.sources)))
+                  for chunk in _chunks(ids))
+    if movable != len(ids):
+        raise Conflict(f"有 {len(ids) - movable} 条记录的状态不允许“{transition.label}”"
+                       f"（须为：{'、'.join(transition.sources)}）", code="state")
+
+
+def _check_maker_checker(ids: list[int], principal: Principal, transition: Transition) -> None:
+    if principal.user_id is None:
+        return
+    own = sum(db.session.scalar(select(func.count()).where(PaymentItem.id.in_(chunk),
+                                                           PaymentItem.registered_by_id == principal.user_id))
+              for chunk in _chunks(ids))
+    if own:
+        raise Forbidden(f"登记人不能{transition.label}自己登记的款项（{own} 条）")
+
+
+def _check_payable(ids: list[int], on: date | None) -> None:
+    if on is None:
+        raise ValidationFailed("请填写发放日期", field="date")
+    early = sum(db.session.scalar(select(func.count()).where(
+        PaymentItem.id.in_(chunk), (PaymentItem.publicity_end.is_(None)) | (PaymentItem.publicity_end >= on)))
+        for chunk in _chunks(ids))
+    if early:
+        raise Conflict(f"有 {early} 条记录公示期未满，发放日期须晚于公示结束日", code="publicity")
+    held = sum(db.session.scalar(select(func.count(func.distinct(Objection.item_id))).where(
+        Objection.item_id.in_(chunk), Objection.status == "open")) for chunk in _chunks(ids))
+    if held:
+        raise Conflict(f"有 {held} 条记录存在未处理的异议，暂停发放", code="objection")
+
+
+def _write_history(ids, batch, action, transition, note, principal) -> None:
+    cols = ["item_id", "action", "from_status", "to_status", "note", "actor_name", "batch", "at"]
+    for chunk in _chunks(ids):
+        source = select(PaymentItem.id, literal(action, String), PaymentItem.status,
+                        literal(transition.target, String), literal(note, String), literal(principal.username, String),
+                        literal(batch, String), literal(utcnow(), UTCDateTime)
+                        ).where(PaymentItem.id.in_(chunk), PaymentItem.status.in_(transition.sources))
+        db.session.execute(insert(PaymentEvent).from_select(cols, source))
+
+
+def _move(ids, batch, transition, values) -> None:
+    moved = db.session.execute(
+        update(PaymentItem).where(PaymentItem.id.in_(select(PaymentEvent.item_id).where(PaymentEvent.batch == batch)),
+                                  PaymentItem.status.in_(transition.sources))
+        .values(status=transition.target, **values).execution_options(synchronize_session=False)).rowcount
+    if moved != len(ids):
+        raise Conflict("部分记录已被他人处理，请刷新后重试", code="state")
+    wanted = set(ids)
+    for obj in list(db.session.identity_map.values()):  # loaded copies of the moved items are now stale
+        if isinstance(obj, PaymentItem) and obj.id in wanted:
+            db.session.expire(obj)
+
+
+def _side_effects(action, batch, count, on, reason, principal, values) -> None:
+    if action in ("reject", "cancel"):
+        caps.release_items(batch, paid=False)
+    elif action == "pay":
+        if ledger.record_payments(batch, on, values.get("bank_batch", ""), principal.username) != count:
+            raise Conflict("部分记录已发放，不能重复发放", code="already_paid")
+        caps.move_reserved_to_paid(batch)
+    elif action in ("return", "reverse"):
+        kind = ledger.RETURN if action == "return" else ledger.REVERSAL
+        if ledger.record_reversals(batch, kind, on or date.today(), reason, principal.username) != count:
+            raise Conflict("部分记录没有可冲正的发放记录", code="not_paid")
+        caps.release_items(batch, paid=True)

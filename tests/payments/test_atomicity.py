@@ -1,0 +1,79 @@
+"""A failure injected between the steps of a registration or a payment leaves no partial state."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from caseapp.auth.services import issue_token
+from caseapp.core.db import db
+from caseapp.payments import caps, ledger, services
+from caseapp.payments.caps import BudgetCounter, CategoryCounter
+from caseapp.payments.idempotency import IdempotencyKey
+from caseapp.payments.ledger import LedgerEntry
+from caseapp.payments.models import PaymentEvent, PaymentItem
+from tests.conftest import acting_as
+from tests.payments.conftest import make_award, make_person, make_recipient
+
+
+def _after_then_fail(monkeypatch, module, name):
+    original = getattr(module, name)
+
+    def broken(*args, **kwargs):
+        original(*args, **kwargs)
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(module, name, broken)
+
+
+def _post(app, client, path, token, body, key=None):
+    """POST in its own app context, hence its own session: its rollback leaves the test's data alone."""
+    headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
+    with app.app_context():
+        return client.post(path, headers=headers, json=body)
+
+
+def _counts():
+    db.session.expire_all()
+    return (db.session.scalar(select(func.count()).select_from(PaymentItem)),
+            db.session.scalar(select(func.count()).select_from(LedgerEntry)),
+            db.session.scalar(select(func.count()).select_from(PaymentEvent)),
+            db.session.scalar(select(func.count()).select_from(IdempotencyKey)),
+            db.session.scalar(select(func.coalesce(func.sum(BudgetCounter.reserved_fen), 0))),
+            db.session.scalar(select(func.coalesce(func.sum(BudgetCounter.paid_fen), 0))),
+            db.session.scalar(select(func.coalesce(func.sum(CategoryCounter.used), 0))))
+
+
+@pytest.mark.parametrize("step", ["reserve_budget", "reserve_head"])
+def test_failure_during_registration_leaves_nothing(app, world, client, monkeypatch, step):
+    event, category = make_award(world.project, max_count=5)
+    recipient = make_recipient(event, category, make_person(world.org.id, 1))
+    token = issue_token(world.caseworker)
+    before = _counts()
+    _after_then_fail(monkeypatch, caps, step)
+    body = {"project_code": "P-AWARD", "aid_type": "表彰奖励", "amount_fen": 100_000, "recipient_id": recipient.id}
+    resp = _post(app, client, "/api/v1/payments", token, body, key="k1")
+    assert resp.status_code == 500 and resp.json["error"] == "internal"
+    assert _counts() == before
+    monkeypatch.undo()
+    resp = _post(app, client, "/api/v1/payments", token, body, key="k1")
+    assert resp.status_code == 201  # the key was not burnt by the failed attempt
+
+
+@pytest.mark.parametrize("module,step", [(ledger, "record_payments"), (caps, "move_reserved_to_paid")])
+def test_failure_during_payment_leaves_nothing(app, world, client, monkeypatch, module, step):
+    person = make_person(world.org.id, 2)
+    with acting_as(world.caseworker):
+        item = services.register_payment(world.project, "慰问", 30_000, person_id=person.id, on=date(2025, 6, 2))
+    with acting_as(world.reviewer):
+        services.review([item.id])
+    with acting_as(world.leader):
+        services.approve([item.id], meeting_date=date(2025, 6, 3), minutes_no="7号", attendees="甲、乙")
+        services.publicize([item.id], date(2025, 6, 4))
+    token = issue_token(world.finance)
+    before = _counts()
+    _after_then_fail(monkeypatch, module, step)
+    resp = _post(app, client, f"/api/v1/payments/{item.id}/transitions", token,
+                 {"action": "pay", "date": "2025-07-01", "batch": "B7"})
+    assert resp.status_code == 500
+    assert _counts() == before
+    assert db.session.get(PaymentItem, item.id).status == "公示中"
