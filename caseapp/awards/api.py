@@ -97,8 +97,8 @@ def get_award_event(event_id: int):
           body=NOMINATE, response=RECIPIENT, status=201)
 def nominate(event_id: int):
     """Give exactly one of ``person`` (individual category) or ``collective`` (collective category)."""
+    event = services.get_event(event_id)  # scope first: another organisation's event is a 404
     data = json_body(NOMINATE)
-    event = services.get_event(event_id)
     category = services.get_category(event, data["category"])
     if bool(data.get("person")) == bool(data.get("collective")):
         raise ValidationFailed("请在 person 和 collective 中填写且只填写一项", field="person")

@@ -26,9 +26,9 @@ def list_rules(year: int, status: str | None = None) -> list[Rule]:
 def set_rule_status(rule_id: int, status: str, project_code: str | None = None) -> Rule:
     """Confirm or reject a rule (admins only); ``project_code`` re-matches it, "" detaches it, None keeps it."""
     require_role("admin")
+    rule = get_scoped(Rule, rule_id)  # scope before validation: out of scope is a plain 404
     if status not in ("confirmed", "rejected"):
         raise ValidationFailed("规则只能确认或驳回", field="status")
-    rule = get_scoped(Rule, rule_id)
     before = _snapshot(rule)
     if project_code is not None:
         rule.project = _project_of_year(rule.year, project_code) if project_code else None

@@ -110,7 +110,8 @@ def get_file(file_id: int):
           tag="cases", body=STATUS_IN, response=FILE)
 def change_status(file_id: int):
     """Move the file to ``status`` with ``reason``, ``note`` and the date ``on``."""
+    f = services.get_file(file_id)  # scope first: another organisation's file is a 404
     data = json_body(STATUS_IN)
-    f = services.change_status(services.get_file(file_id), data["status"], reason=data.get("reason"),
+    f = services.change_status(f, data["status"], reason=data.get("reason"),
                                note=data.get("note") or "", on=parse_date(data.get("on"), "on"))
     return jsonify(file_json(f, full=True))

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from caseapp.core.errors import Conflict, ValidationFailed
-from caseapp.core.scoping import require_role
+from caseapp.core.scoping import require_global_admin, require_role
 from caseapp.core.templating import NAV
 from caseapp.modelworkers import benefits, services
 from caseapp.modelworkers.forms import BenefitRuleForm, ModelWorkerEditForm, ModelWorkerForm
@@ -111,8 +111,8 @@ def rules():
 @bp.route("/benefit-rules/<int:rule_id>/edit", methods=["GET", "POST"])
 @login_required
 def rule_edit(rule_id: int):
-    """Edit one benefit rule (admins)."""
-    require_role("admin")
+    """Edit one benefit rule (admins of the root organisation: the rules apply to the whole tree)."""
+    require_global_admin()
     rule = benefits.get_rule(rule_id)
     form = BenefitRuleForm(obj=rule)
     if request.method == "GET":

@@ -53,6 +53,7 @@ def create_payment():
           response=CREATED, summary="款项流转：审核、集体研究、公示、发放、到账、退回、驳回、撤销、冲正")
 def transition_payment(item_id: int):
     """Apply one workflow action; dates (YYYY-MM-DD) may be in the past."""
+    services.get_item(item_id)  # scope first: another organisation's item is a 404
     data = json_body(TRANSITION)
     params = {k: v for k, v in data.items() if k != "action"}
     for name in ("meeting_date", "start_date", "date"):

@@ -231,10 +231,15 @@ def raise_objection(item_id: int, content: str, raised_on: date | None = None) -
     return objection
 
 
+def get_objection(objection_id: int) -> Objection:
+    """An objection within scope, else NotFound."""
+    return get_scoped(Objection, objection_id)
+
+
 def resolve_objection(objection_id: int, *, upheld: bool, resolution: str, on: date | None = None) -> Objection:
     """Close an objection: upheld rejects the item, dismissed lets it proceed."""
     require_role("reviewer", "leader")
-    objection = get_scoped(Objection, objection_id)
+    objection = get_objection(objection_id)
     if objection.status != "open":
         raise Conflict("该异议已处理", code="state")
     if not (resolution or "").strip():

@@ -22,6 +22,14 @@ def seed_aid_types() -> int:
     return len(added)
 
 
+def add_standard_aid_types() -> int:
+    """Admin: add the standard aid types a fresh installation lacks (audited); returns how many."""
+    require_global_admin()
+    added = seed_aid_types()
+    audit.record("payment.aid_types_seed", ("aid_types", "*"), after={"added": added})
+    return added
+
+
 def aid_types(active_only: bool = True) -> list[AidType]:
     """The aid types, standard ones first."""
     stmt = select(AidType).order_by(AidType.id)

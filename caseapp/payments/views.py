@@ -198,6 +198,7 @@ def _apply(form: ActionForm, ids: list[int]) -> None:
 @login_required
 def object_to(item_id: int):
     """Record an objection received during the 公示."""
+    services.get_item(item_id)  # out of scope: 404 before anything else
     form = ObjectionForm()
     if not form.validate():
         flash("请填写异议内容", "error")
@@ -211,6 +212,7 @@ def object_to(item_id: int):
 @login_required
 def resolve(objection_id: int):
     """Close an objection (upheld rejects the item)."""
+    services.get_objection(objection_id)  # out of scope: 404 before anything else
     form = ResolveForm()
     if not form.validate():
         raise ValidationFailed("请填写处理说明", field="resolution")
