@@ -23,7 +23,7 @@ def _password_from_stdin() -> str | None:
     return text or None
 
 
-@users_cli.command("create")
+@users_cli.command("create", help="创建用户；密码从标准输入读取，或随机生成并只显示一次")
 @click.argument("username")
 @click.option("--org", "org_code", required=True, help="所属组织代码")
 @click.option("--role", "roles", multiple=True, required=True,
@@ -47,7 +47,7 @@ def create_cmd(username, org_code, roles, email, display_name, as_json) -> None:
             click.echo(f"初始密码（只显示这一次）：{password}")
 
 
-@users_cli.command("token")
+@users_cli.command("token", help="为用户签发新的 API 令牌并打印")
 @click.argument("username")
 @operator_command()
 def token_cmd(username: str) -> None:
@@ -58,7 +58,7 @@ def token_cmd(username: str) -> None:
     click.echo(services.issue_token(user))
 
 
-@users_cli.command("disable")
+@users_cli.command("disable", help="停用用户，其所有登录和令牌立即失效")
 @click.argument("username")
 @operator_command()
 def disable_cmd(username: str) -> None:

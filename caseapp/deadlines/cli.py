@@ -16,7 +16,7 @@ from caseapp.jobs.clock import local_today
 deadlines_cli = AppGroup("deadlines", help="截止日期：列表与检查")
 
 
-@deadlines_cli.command("list")
+@deadlines_cli.command("list", help="列出某年度的全部截止日期（date 为文字所指的日子，last_day 为仍算按期的最后一天）")
 @click.option("--year", type=int, help="财政年度（默认今年）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @operator_command(write=False)
@@ -37,7 +37,7 @@ def list_cmd(year: int | None, as_json: bool) -> None:
                    f"（{d.resolved.explanation_zh}）")
 
 
-@deadlines_cli.command("scan")
+@deadlines_cli.command("scan", help="立即检查截止日期、未发放款项、公示期、支出进度和年度复核，并生成提醒（不重复）")
 @click.option("--today", "today_text", help="按此日期检查（YYYY-MM-DD，默认今天）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @operator_command()

@@ -12,7 +12,7 @@ from caseapp.indicators.rollup import run_rollup
 indicators_cli = AppGroup("indicators", help="绩效指标完成值")
 
 
-@indicators_cli.command("rollup")
+@indicators_cli.command("rollup", help="计算全部绩效指标的完成值并保存当日快照")
 @click.option("--year", type=int, help="年度（默认今年）")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="统计截止日（默认今天）")
 @click.option("--json", "as_json", is_flag=True)

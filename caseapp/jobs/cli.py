@@ -11,7 +11,7 @@ from caseapp.jobs.runner import run_job
 jobs_cli = AppGroup("jobs", help="后台任务")
 
 
-@jobs_cli.command("run")
+@jobs_cli.command("run", help="立即运行一个定时任务（加锁，记录与定时运行相同）")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def run_cmd(name: str, as_json: bool) -> None:

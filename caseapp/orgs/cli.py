@@ -10,7 +10,7 @@ from caseapp.orgs import services
 orgs_cli = AppGroup("orgs", help="组织管理")
 
 
-@orgs_cli.command("create")
+@orgs_cli.command("create", help="创建组织（首个为县总工会，其余须指定上级）")
 @click.argument("code")
 @click.argument("name")
 @click.option("--parent", "parent_code", help="上级组织代码")
@@ -24,7 +24,7 @@ def create_cmd(code: str, name: str, parent_code: str | None, as_json: bool) -> 
     say(f"已创建组织 {org.code} {org.name}（{org.level_label}）")
 
 
-@orgs_cli.command("list")
+@orgs_cli.command("list", help="列出组织树")
 @click.option("--json", "as_json", is_flag=True)
 @operator_command(write=False)
 def list_cmd(as_json: bool) -> None:

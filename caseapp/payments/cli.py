@@ -15,7 +15,7 @@ from caseapp.payments import caps, reports, services, settings
 payments_cli = AppGroup("payments", help="款项发放：对账、帮扶类型、预算上限")
 
 
-@payments_cli.command("reconcile")
+@payments_cli.command("reconcile", help="对账：计数器与款项、台账逐一核对，有差异时退出码为 2")
 @click.option("--year", type=int, default=lambda: date.today().year, help="年度（默认今年）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @operator_command(write=False)
@@ -31,7 +31,7 @@ def reconcile_cmd(year: int, as_json: bool) -> None:
         sys.exit(2)
 
 
-@payments_cli.command("seed-aid-types")
+@payments_cli.command("seed-aid-types", help="创建标准帮扶类型（生活救助、医疗救助、助学、慰问、劳模帮扶、表彰奖励）")
 @operator_command()
 def seed_cmd() -> None:
     """Create the standard aid types (生活救助 … 表彰奖励) that are missing."""
@@ -40,7 +40,7 @@ def seed_cmd() -> None:
     say(f"已添加 {added} 个帮扶类型")
 
 
-@payments_cli.command("set-budget")
+@payments_cli.command("set-budget", help="修改项目预算数（分），不得低于已占用与已支付之和")
 @click.argument("project_code")
 @click.argument("budget_fen", type=int)
 @click.option("--year", type=int, help="年度（默认最新）")

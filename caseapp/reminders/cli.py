@@ -10,7 +10,7 @@ from caseapp.reminders.delivery import send_due
 reminders_cli = AppGroup("reminders", help="提醒邮件")
 
 
-@reminders_cli.command("send")
+@reminders_cli.command("send", help="立即发送到期的提醒邮件（无 SMTP 时写入 outbox 文件夹）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @operator_command()
 def send_cmd(as_json: bool) -> None:
