@@ -77,7 +77,7 @@ def category_add(event_id: int):
     event = services.get_event(event_id)
     form = CategoryForm()
     if not form.validate_on_submit():
-        return _refused(ValidationFailed("；".join(e for errs in form.errors.values() for e in errs)), event.id)
+        return _refused(ValidationFailed(form.error_text()), event.id)
     try:
         services.add_category(event, name=form.name.data, kind=form.kind.data, max_count=form.max_count.data,
                               amount_fen=yuan_to_fen(form.amount.data, "amount_fen") or 0)
@@ -96,7 +96,7 @@ def category_edit(event_id: int, category_id: int):
     form = CategoryEditForm()
     try:
         if not form.validate_on_submit():
-            raise ValidationFailed("；".join(e for errs in form.errors.values() for e in errs), field="max_count")
+            raise ValidationFailed(form.error_text(), field="max_count")
         services.update_category(category, max_count=form.max_count.data,
                                  amount_fen=yuan_to_fen(form.amount.data, "amount_fen") or 0)
     except REFUSALS as exc:
@@ -115,7 +115,7 @@ def nominate_person(event_id: int):
     form.category.choices = [(c.id, c.name) for c in event.categories]
     try:
         if not form.validate_on_submit():
-            raise ValidationFailed("；".join(e for errs in form.errors.values() for e in errs))
+            raise ValidationFailed(form.error_text())
         r = recipients.nominate_person(event, services.get_category(event, form.category.data),
                                        name=form.name.data, id_number=form.id_number.data,
                                        org_code=form.org_code.data)
@@ -135,7 +135,7 @@ def nominate_collective(event_id: int):
     form.category.choices = [(c.id, c.name) for c in event.categories]
     try:
         if not form.validate_on_submit():
-            raise ValidationFailed("；".join(e for errs in form.errors.values() for e in errs))
+            raise ValidationFailed(form.error_text())
         r = recipients.nominate_collective(event, services.get_category(event, form.category.data),
                                            name=form.name.data, org_code=form.org_code.data,
                                            contact_name=form.contact_name.data,

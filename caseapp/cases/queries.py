@@ -8,7 +8,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases import vocab
-from caseapp.cases.models import FileStatusChange, HardshipFile
+from caseapp.cases.models import HardshipFile
 from caseapp.core.audit import AuditEvent
 from caseapp.core.db import db
 from caseapp.core.scoping import principal_or_deny, scoped
@@ -73,12 +73,18 @@ class HistoryEntry:
     detail: str
 
 
+#: audit actions as the file's history names them
+ACTION_LABELS = {"hardship_file.create": "新建档案", "hardship_file.update": "修改档案",
+                 "hardship_file.status": "状态变更", "hardship_file.review": "年度复核",
+                 "hardship_file.import": "花名册导入"}
+
+
 def history(f: HardshipFile) -> list[HistoryEntry]:
     """The file's status changes and audit events, oldest first."""
     entries = [HistoryEntry(c.at, c.actor_name, f"{c.from_status or '新建'} → {c.to_status}",
                             "；".join(x for x in (c.reason, c.note, f"日期 {c.effective_on:%Y-%m-%d}") if x))
                for c in f.changes]
-    entries += [HistoryEntry(e.at, e.actor_name, e.action, e.summary or "") for e in audit_events("hardship_files", f.id)]
+    entries += [HistoryEntry(e.at, e.actor_name, ACTION_LABELS.get(e.action, e.action), e.summary or "") for e in audit_events("hardship_files", f.id)]
     return sorted(entries, key=lambda e: e.at)
 
 

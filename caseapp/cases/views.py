@@ -13,6 +13,7 @@ from caseapp.core.templating import NAV
 from caseapp.orgs.services import get_by_code, list_orgs
 from caseapp.persons.services import WRITE_ROLES, get_person
 from caseapp.persons.views import FORM_ERRORS, form_error
+from caseapp.core.web import date_arg
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAV.append(("cases.index", "困难职工档案", None))
@@ -21,19 +22,13 @@ PER_PAGE = 50
 BLANK_MEMBER_ROWS = 3
 
 
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
 
 @bp.route("/")
 @login_required
 def index():
     """Files in scope, filtered by organisation, category, status and review due date."""
     filters = queries.FileFilters(org_id=request.args.get("org", type=int), category=request.args.get("category", ""),
-                                  status=request.args.get("status", ""), review_due_by=_date_arg("due_by"))
+                                  status=request.args.get("status", ""), review_due_by=date_arg("due_by"))
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = queries.list_files(filters, page=page, per_page=PER_PAGE)
     return render_template("cases/index.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
@@ -124,7 +119,7 @@ def change_status(file_id: int):
     form = StatusForm()
     form.to_status.choices = [(s, s) for s in vocab.TRANSITIONS.get(f.status, {})]
     if not form.validate_on_submit():
-        flash("；".join(e for errors in form.errors.values() for e in errors), "warning")
+        flash(form.error_text(), "warning")
         return redirect(url_for("cases.detail", file_id=f.id))
     services.change_status(f, form.to_status.data, reason=form.reason.data or None, note=form.note.data or "",
                            on=form.on.data)

@@ -7,3 +7,7 @@ class BaseForm(FlaskForm):
 
     class Meta:
         locales = ["zh_CN", "zh"]
+
+    def error_text(self) -> str:
+        """Every field error in one Chinese sentence, for a flash or a refusal."""
+        return "；".join(e for errors in self.errors.values() for e in errors)

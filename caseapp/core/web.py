@@ -80,6 +80,16 @@ def _teardown(exc) -> None:
         write_intent.reset(g.write_token)
 
 
+def date_arg(name: str):
+    """A YYYY-MM-DD query argument as a date, or None when absent or malformed."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 

@@ -11,7 +11,7 @@ from caseapp.budgets.models import Indicator, Project
 from caseapp.core.audit import record
 from caseapp.core.db import db
 from caseapp.core.errors import ValidationFailed
-from caseapp.core.scoping import get_scoped, require_role, scoped
+from caseapp.core.scoping import get_scoped, require_role
 from caseapp.indicators import metrics
 from caseapp.indicators.models import IndicatorSnapshot, ManualValue, Rollup
 

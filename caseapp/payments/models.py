@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DDL, CheckConstraint, ForeignKey, Index, String, Text, event, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.budgets.models import Project  # noqa: F401  (relationship target)
