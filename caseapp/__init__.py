@@ -29,6 +29,9 @@ def _register_config(app: Flask, env_name: str | None, overrides: dict) -> None:
     app.config.update(overrides)
     app.debug = app.config.get("ENV_NAME") == "development" and os.environ.get("FLASK_DEBUG") == "1"
     logging.getLogger("caseapp").setLevel(logging.INFO)
+    from caseapp.core import logscrub
+
+    logscrub.install()
 
 
 def _register_extensions(app: Flask) -> None:
