@@ -144,6 +144,16 @@ def _number_filter(value) -> str:
     return "" if shown is None else str(shown)
 
 
+#: how a parsed target's direction reads on a page
+DIRECTION_LABELS = {">=": "≥", "<=": "≤", "=": "=", "qualitative": "定性", "date": "日期"}
+
+
+@bp.app_template_filter("direction")
+def _direction_filter(value) -> str:
+    """>= → ≥, qualitative → 定性 (the stored keys stay ASCII)."""
+    return DIRECTION_LABELS.get(value or "", value or "")
+
+
 def _check_upload(filename: str, data: bytes) -> None:
     """Name and size before any parsing (the content checks follow in the importer)."""
     if not filename.lower().endswith(".docx"):

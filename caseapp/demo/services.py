@@ -15,6 +15,7 @@ from caseapp.core.db import db
 from caseapp.core.errors import Forbidden
 from caseapp.orgs import services as org_services
 from caseapp.orgs.models import Organisation
+from caseapp.payments.settings import seed_aid_types
 
 SEED = Path(__file__).resolve().parents[1] / "budgets" / "demo" / "weixian-2025-budget-performance.docx"
 SEED_YEAR = 2025
@@ -56,6 +57,9 @@ def create_demo() -> DemoResult:
     _orgs(result)
     _users(result)
     _budget(result)
+    added = seed_aid_types()
+    if added:
+        result.created.append(f"标准帮扶类型 {added} 个")
     return result
 
 

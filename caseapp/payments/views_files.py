@@ -11,7 +11,7 @@ from caseapp.core.errors import ValidationFailed
 from caseapp.core.money import MoneyError, to_fen
 from caseapp.payments import exports, settings
 from caseapp.payments.forms import AidCapForm, AidTypeForm, ReturnFileForm, SettingsForm
-from caseapp.payments.models import AID_KINDS, AidCap
+from caseapp.payments.models import AID_KINDS, DEFAULT_AID_TYPES, AidCap
 from caseapp.payments.views import bp
 
 _MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -83,6 +83,8 @@ def settings_page():
             settings.update(form.publicity_workdays.data, form.period_kind.data)
         elif what == "type" and type_form.validate():
             settings.add_aid_type(type_form.name.data, type_form.kind.data)
+        elif what == "standard":
+            settings.add_standard_aid_types()
         elif what == "cap" and cap_form.validate():
             settings.set_aid_cap(cap_form.aid_type_id.data, _cap_fen(cap_form.cap.data))
         else:
@@ -90,8 +92,10 @@ def settings_page():
         flash("设置已保存", "success")
         return redirect(url_for("payments.settings_page"), code=303)
     caps = {c.aid_type_id: c.cap_fen for c in db.session.query(AidCap)}
+    aid_types = settings.aid_types(active_only=False)
+    missing = [name for name, _kind in DEFAULT_AID_TYPES if name not in {a.name for a in aid_types}]
     return render_template("payments/settings.html", form=form, type_form=type_form, cap_form=cap_form,
-                           aid_types=settings.aid_types(active_only=False), caps=caps, kinds=AID_KINDS)
+                           aid_types=aid_types, caps=caps, kinds=AID_KINDS, missing_standard=missing)
 
 
 def _cap_fen(text: str | None) -> int | None:

@@ -42,7 +42,7 @@ def test_upload_preview_confirm(app, admin_client):
     assert len(_stored(app)) == before + 1
     assert len(admin_client.get_cookie("session").value) < 1000  # only a token, never the document
     page = admin_client.get("/budgets/import/preview").get_data(as_text=True)
-    for text in ("工会经费", "¥1,900,000.00", "¥476,600.00", "≥95%", "&gt;= 95 %", "表彰人数不超过100人",
+    for text in ("工会经费", "¥1,900,000.00", "¥476,600.00", "≥95%", "≥ 95 %", "表彰人数不超过100人",
                  "新增", "6月底", "尚未写入任何数据"):
         assert text in page, text
     assert db.session.scalar(select(Project.id)) is None
