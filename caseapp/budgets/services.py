@@ -9,12 +9,12 @@ from sqlalchemy.orm import selectinload
 from caseapp.budgets.models import Project
 from caseapp.core.db import db
 from caseapp.core.errors import NotFound
-from caseapp.core.scoping import get_scoped, scoped
+from caseapp.core.scoping import scoped_with_ancestors
 
 
 def years() -> list[int]:
     """Fiscal years that have projects in scope, newest first."""
-    stmt = scoped(select(Project.year).distinct(), Project.org_id).order_by(Project.year.desc())
+    stmt = scoped_with_ancestors(select(Project.year).distinct(), Project.org_id).order_by(Project.year.desc())
     return list(db.session.scalars(stmt))
 
 
@@ -26,19 +26,22 @@ def default_year(today: date) -> int:
 
 def list_projects(year: int) -> list[Project]:
     """Projects of ``year`` in scope, with their plans and indicators loaded."""
-    stmt = (scoped(select(Project), Project.org_id).where(Project.year == year)
+    stmt = (scoped_with_ancestors(select(Project), Project.org_id).where(Project.year == year)
             .options(selectinload(Project.plan_points), selectinload(Project.indicators)).order_by(Project.code))
     return list(db.session.scalars(stmt))
 
 
 def get_project(project_id: int) -> Project:
-    """One project in scope, else NotFound."""
-    return get_scoped(Project, project_id)
+    """One project of the actor's subtree or of an organisation above it, else NotFound."""
+    project = db.session.scalar(scoped_with_ancestors(select(Project), Project.org_id).where(Project.id == project_id))
+    if project is None:
+        raise NotFound("项目不存在或无权访问")
+    return project
 
 
 def get_project_by_code(code: str, year: int | None = None) -> Project:
-    """A project by 项目编码 (the newest year unless ``year`` is given), in scope."""
-    stmt = scoped(select(Project), Project.org_id).where(Project.code == code)
+    """A project by 项目编码 (the newest year unless ``year`` is given), of the subtree or above it."""
+    stmt = scoped_with_ancestors(select(Project), Project.org_id).where(Project.code == code)
     if year is not None:
         stmt = stmt.where(Project.year == year)
     project = db.session.scalars(stmt.order_by(Project.year.desc())).first()
@@ -71,4 +74,5 @@ def _month_passed(year: int, month: int, on: date) -> bool:
 
 
 def project_count(year: int) -> int:
-    return db.session.scalar(scoped(select(func.count(Project.id)), Project.org_id).where(Project.year == year))
+    return db.session.scalar(scoped_with_ancestors(select(func.count(Project.id)), Project.org_id)
+                             .where(Project.year == year))

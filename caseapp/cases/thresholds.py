@@ -8,20 +8,15 @@ from caseapp.cases.vocab import CATEGORIES
 from caseapp.core.audit import diff, record
 from caseapp.core.db import db
 from caseapp.core.errors import ValidationFailed
-from caseapp.core.scoping import principal_or_deny, require_org_in_scope, require_role, scoped
+from caseapp.core.scoping import ancestor_ids, principal_or_deny, require_org_in_scope, require_role, scoped
 from caseapp.orgs.models import Organisation
 
 DEEP, RELATIVE = CATEGORIES[0], CATEGORIES[1]
 
 
-def _ancestor_ids(org: Organisation) -> list[int]:
-    """The organisation's ids from the root down to itself ("/1/4/9/" → [1, 4, 9])."""
-    return [int(part) for part in org.path.strip("/").split("/") if part]
-
-
 def threshold_for(year: int, org: Organisation) -> HardshipThreshold | None:
     """The most specific threshold of ``year`` on the organisation's path to the root, if any."""
-    chain = _ancestor_ids(org)
+    chain = ancestor_ids(org.path)
     rows = db.session.scalars(select(HardshipThreshold).where(
         HardshipThreshold.year == year, HardshipThreshold.org_id.in_(chain))).all()
     return max(rows, key=lambda t: chain.index(t.org_id), default=None)
@@ -49,7 +44,7 @@ def list_thresholds(year: int | None = None) -> list[HardshipThreshold]:
     if principal.org_id is not None:
         own = db.session.get(Organisation, principal.org_id)
         visible = scoped(select(Organisation.id), Organisation.id)
-        stmt = stmt.where(HardshipThreshold.org_id.in_(visible) | HardshipThreshold.org_id.in_(_ancestor_ids(own)))
+        stmt = stmt.where(HardshipThreshold.org_id.in_(visible) | HardshipThreshold.org_id.in_(ancestor_ids(own.path)))
     if year:
         stmt = stmt.where(HardshipThreshold.year == year)
     return list(db.session.scalars(stmt.order_by(HardshipThreshold.year.desc(), Organisation.path)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, or_, select
 
 from caseapp.core.context import Principal, current_principal
 from caseapp.core.db import db
@@ -38,6 +38,25 @@ def scoped(stmt: Select, org_column) -> Select:
     if principal.org_path is None:
         return stmt
     return stmt.where(org_column.in_(subtree_ids(principal)))
+
+
+def ancestor_ids(path: str) -> list[int]:
+    """The organisation ids from the root down to the one at ``path`` ("/1/4/9/" → [1, 4, 9])."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def scoped_with_ancestors(stmt: Select, org_column) -> Select:
+    """Rows of the actor's subtree and of the organisations above it.
+
+    For reading what is owned higher up but concerns the actor too: the county's budget projects fund a
+    township's aid, the county's award event takes a township's nominations. Writes stay strictly scoped.
+    """
+    principal = current_principal()
+    if principal is None:
+        return stmt.where(false())
+    if principal.org_path is None:
+        return stmt
+    return stmt.where(or_(org_column.in_(subtree_ids(principal)), org_column.in_(ancestor_ids(principal.org_path))))
 
 
 def in_scope(org_id: int | None) -> bool:

@@ -49,3 +49,23 @@ def test_only_admins_create_orgs(tree):
         assert org.path.startswith(a.path) and org.level == "grassroots"
         with pytest.raises(NotFound):  # an admin of 甲镇 cannot add under 乙镇
             services.create_org("X2", "越权工会", tree[2].code)
+
+
+def test_projects_of_the_county_are_visible_below_it_but_not_across(tree):
+    from datetime import date
+
+    from caseapp.budgets import services as budgets
+    from caseapp.budgets.models import Project
+    from caseapp.core.db import db
+
+    county, a, b, a1 = tree
+    county_project = Project(year=2025, code="C-1", name="县级项目", org_id=county.id, budget_fen=100)
+    b_project = Project(year=2025, code="B-1", name="乙镇项目", org_id=b.id, budget_fen=100)
+    db.session.add_all([county_project, b_project])
+    db.session.flush()
+    with acting_as(UserFactory(org=a1)):
+        assert [p.code for p in budgets.list_projects(2025)] == ["C-1"]
+        assert budgets.get_project(county_project.id) is county_project
+        with pytest.raises(NotFound):
+            budgets.get_project(b_project.id)
+        assert budgets.default_year(date(2025, 6, 1)) == 2025
