@@ -90,6 +90,13 @@ def require_role(*roles: str) -> Principal:
     return principal
 
 
+def require_visible_org(org_id: int) -> None:
+    """Refuse (404) an organisation that is neither in the actor's subtree nor above it."""
+    principal = principal_or_deny()
+    if not in_scope(org_id) and (principal.org_path is None or org_id not in ancestor_ids(principal.org_path)):
+        raise NotFound("组织不存在或无权访问")
+
+
 def require_org_in_scope(org_id: int) -> None:
     """Refuse writing a record into an organisation outside the actor's subtree."""
     if not in_scope(org_id):

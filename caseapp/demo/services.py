@@ -15,6 +15,7 @@ from caseapp.core.db import db
 from caseapp.core.errors import Forbidden
 from caseapp.orgs import services as org_services
 from caseapp.orgs.models import Organisation
+from caseapp.demo.registry import add_registry
 from caseapp.payments.settings import seed_aid_types
 
 SEED = Path(__file__).resolve().parents[1] / "budgets" / "demo" / "weixian-2025-budget-performance.docx"
@@ -60,6 +61,7 @@ def create_demo() -> DemoResult:
     added = seed_aid_types()
     if added:
         result.created.append(f"标准帮扶类型 {added} 个")
+    add_registry(result.created, result.existing)
     return result
 
 

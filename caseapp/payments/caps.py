@@ -6,7 +6,10 @@ serialised by BEGIN IMMEDIATE), so rowcount 1 means granted. CHECK constraints s
 """
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, func, select, text, update
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, case, func, literal, select, text, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.core.db import db
@@ -115,67 +118,142 @@ def unreserve_budget(project_id: int, amount_fen: int) -> None:
                        .execution_options(synchronize_session=False))
 
 
-def unreserve_head(category_id: int) -> None:
-    """Give back a place taken earlier in this transaction."""
-    db.session.execute(update(CategoryCounter).where(CategoryCounter.category_id == category_id)
-                       .values(used=CategoryCounter.used - 1).execution_options(synchronize_session=False))
-
-
 def raise_budget_refusal(project_id: int) -> None:
     """Conflict: 预算不足：已用 ¥x / ¥cap (reserved and paid both count as used)."""
     from caseapp.budgets.models import Project
 
-    row = db.session.execute(select(BudgetCounter.reserved_fen + BudgetCounter.paid_fen)
-                             .where(BudgetCounter.project_id == project_id)).scalar() or 0
+    used = db.session.execute(select(BudgetCounter.reserved_fen + BudgetCounter.paid_fen)
+                              .where(BudgetCounter.project_id == project_id)).scalar() or 0
     cap = db.session.scalar(select(Project.budget_fen).where(Project.id == project_id)) or 0
-    raise Conflict(f"预算不足：已用 {format_yuan(row)} / {format_yuan(cap)}", code="budget_cap")
+    raise CapRefused(f"预算不足：已用 {format_yuan(used)} / {format_yuan(cap)}", "budget_cap", used=used, cap=cap)
 
 
-def reserve_head(category_id: int, label: str, cap: int) -> None:
-    """Take one place in the award category or refuse with 名额已满."""
-    stmt = (update(CategoryCounter).where(CategoryCounter.category_id == category_id)
-            .where(CategoryCounter.used + 1 <= cap)
-            .values(used=CategoryCounter.used + 1, cap=cap))
-    if _run(stmt) == 1:
+class CapRefused(Conflict):
+    """A cap refused a reservation; ``keys`` are the refused counters, ``used``/``cap`` the first one's state."""
+
+    def __init__(self, message: str, code: str, *, keys=(), used: int = 0, cap: int = 0):
+        super().__init__(message, code=code)
+        self.keys, self.used, self.cap = frozenset(keys), used, cap
+
+
+def _by_key(column, values: dict):
+    """CASE column WHEN key THEN value …: one statement carries a different number for every counter."""
+    return case({k: literal(v) for k, v in values.items()}, value=column)
+
+
+# --------------------------------------------------------------------------- award head counts (名额)
+@dataclass(frozen=True)
+class Heads:
+    """Places wanted in one award category: its name for messages, its 名额 and how many places."""
+
+    label: str
+    cap: int
+    n: int
+
+
+def _take_heads(heads: dict[int, Heads], sign: int) -> set[int]:
+    if not heads:
+        return set()
+    n = _by_key(CategoryCounter.category_id, {c: sign * h.n for c, h in heads.items()})
+    stmt = update(CategoryCounter).where(CategoryCounter.category_id.in_(list(heads)))
+    if sign > 0:
+        cap = _by_key(CategoryCounter.category_id, {c: h.cap for c, h in heads.items()})
+        stmt = stmt.where(CategoryCounter.used + n <= cap).values(used=CategoryCounter.used + n, cap=cap)
+    else:
+        stmt = stmt.values(used=CategoryCounter.used + n)
+    return set(db.session.connection().execute(stmt.returning(CategoryCounter.category_id)).scalars())
+
+
+def reserve_heads(heads: dict[int, Heads]) -> None:
+    """Take places in every category of ``heads`` with one UPDATE, or refuse with 名额已满 (nothing taken)."""
+    granted = _take_heads(heads, +1)
+    if granted == set(heads):
         return
-    if db.session.get(CategoryCounter, category_id, populate_existing=True) is None:
+    _take_heads({c: heads[c] for c in granted}, -1)
+    missing = set(heads) - set(db.session.scalars(select(CategoryCounter.category_id).where(
+        CategoryCounter.category_id.in_(list(heads)))))
+    for category_id in sorted(missing):  # first use of a category: its counter starts from the live items
         used = _live_sum(func.count(), PaymentItem.award_category_id == category_id)
-        _upsert_nothing(CategoryCounter, {"category_id": category_id, "label": label, "used": used, "cap": cap})
-        if _run(stmt) == 1:
+        _upsert_nothing(CategoryCounter, {"category_id": category_id, "label": heads[category_id].label,
+                                          "used": used, "cap": heads[category_id].cap})
+    if missing:
+        granted = _take_heads(heads, +1)
+        if granted == set(heads):
             return
-    used = db.session.scalar(select(CategoryCounter.used).where(CategoryCounter.category_id == category_id))
-    raise Conflict(f"名额已满：{label} {used}/{cap}", code="headcount_cap")
+        _take_heads({c: heads[c] for c in granted}, -1)
+    _refuse_heads(heads, set(heads) - granted)
 
 
-#: one statement for the per-person cap: create the counter (from the live items already there) or add to it,
-#: in both cases only within the cap; a returned row means granted (SQLite and PostgreSQL share the syntax)
-_PERSON_UPSERT = text(
-    "INSERT INTO person_aid_counters (person_id, aid_type_id, year, used_fen, cap_fen) "
-    "SELECT :person_id, :aid_type_id, :year, :n + COALESCE((SELECT SUM(amount_fen) FROM payment_items "
-    "WHERE person_id = :person_id AND aid_type_id = :aid_type_id AND year = :year AND {live}), 0), cap_fen "
-    "FROM aid_caps WHERE aid_type_id = :aid_type_id AND :n + COALESCE((SELECT SUM(amount_fen) FROM payment_items "
-    "WHERE person_id = :person_id AND aid_type_id = :aid_type_id AND year = :year AND {live}), 0) <= cap_fen "
-    "ON CONFLICT (person_id, aid_type_id, year) DO UPDATE SET used_fen = person_aid_counters.used_fen + :n, "
-    "cap_fen = excluded.cap_fen WHERE person_aid_counters.used_fen + :n <= excluded.cap_fen RETURNING used_fen"
-    .replace("{live}", "status IN (" + ",".join(f"'{s}'" for s in LIVE_STATES) + ")"))
+def _refuse_heads(heads: dict[int, Heads], refused: set[int]) -> None:
+    used = dict(db.session.execute(select(CategoryCounter.category_id, CategoryCounter.used).where(
+        CategoryCounter.category_id.in_(sorted(refused)))).all())
+    first = min(refused)
+    h, now = heads[first], used.get(first, 0)
+    extra = f"，本次需 {h.n} 名" if h.n > 1 else ""
+    raise CapRefused(f"名额已满：{h.label} {now}/{h.cap}{extra}", "headcount_cap", keys=refused, used=now, cap=h.cap)
 
 
-def reserve_person(person_id: int, aid_type_id: int, year: int, amount_fen: int, aid_name: str) -> None:
-    """Count ``amount_fen`` against the person's yearly cap for the aid type (if a cap is set)."""
-    from caseapp.payments.models import AidCap
+def unreserve_heads(counts: dict[int, int]) -> None:
+    """Give back places taken earlier in this transaction ({category id: places})."""
+    _take_heads({c: Heads("", 0, n) for c, n in counts.items()}, -1)
 
-    params = {"person_id": person_id, "aid_type_id": aid_type_id, "year": year, "n": amount_fen}
-    db.session.flush()
-    if db.session.connection().execute(_PERSON_UPSERT, params).first() is not None:
+
+# --------------------------------------------------------------------------- per-person yearly caps
+_LIVE = "status IN (" + ",".join(f"'{s}'" for s in LIVE_STATES) + ")"
+
+
+@lru_cache(maxsize=32)
+def _person_upsert(size: int):
+    """One statement for the yearly caps of ``size`` persons of one aid type: create each counter (from the
+    live items already there) or add to it, in both cases only within the cap; a returned row means granted
+    (SQLite ≥ 3.35 and PostgreSQL share the syntax)."""
+    def amount(column: str) -> str:
+        return f"CASE {column} " + " ".join(f"WHEN :p{i} THEN :n{i}" for i in range(size)) + " END"
+
+    live = (f"COALESCE((SELECT SUM(amount_fen) FROM payment_items WHERE person_id = persons.id "
+            f"AND aid_type_id = :aid_type_id AND year = :year AND {_LIVE}), 0)")
+    ids = ", ".join(f":p{i}" for i in range(size))
+    new = f"{amount('persons.id')} + {live}"
+    add = amount("person_aid_counters.person_id")
+    return text(
+        "INSERT INTO person_aid_counters (person_id, aid_type_id, year, used_fen, cap_fen) "
+        f"SELECT persons.id, :aid_type_id, :year, {new}, :cap FROM persons WHERE persons.id IN ({ids}) "
+        f"AND {new} <= :cap ON CONFLICT (person_id, aid_type_id, year) DO UPDATE SET "
+        f"used_fen = person_aid_counters.used_fen + {add}, cap_fen = excluded.cap_fen "
+        f"WHERE person_aid_counters.used_fen + {add} <= excluded.cap_fen RETURNING person_id")
+
+
+def _person_params(amounts: dict[int, int]) -> dict:
+    params = {}
+    for i, (person_id, n) in enumerate(sorted(amounts.items())):
+        params[f"p{i}"], params[f"n{i}"] = person_id, n
+    return params
+
+
+def reserve_persons(aid_type_id: int, aid_name: str, cap_fen: int, year: int, amounts: dict[int, int]) -> None:
+    """Count each person's amount against their yearly cap for the aid type, or refuse (nothing counted)."""
+    if not amounts:
         return
-    cap = db.session.scalar(select(AidCap.cap_fen).where(AidCap.aid_type_id == aid_type_id))
-    if cap is None:
+    params = {"aid_type_id": aid_type_id, "year": year, "cap": cap_fen, **_person_params(amounts)}
+    granted = set(db.session.connection().execute(_person_upsert(len(amounts)), params).scalars())
+    if granted == set(amounts):
         return
-    used = db.session.scalar(select(PersonAidCounter.used_fen).where(
-        PersonAidCounter.person_id == person_id, PersonAidCounter.aid_type_id == aid_type_id,
-        PersonAidCounter.year == year)) or 0
-    raise Conflict(f"超出个人年度限额：{aid_name} 已用 {format_yuan(used)} / {format_yuan(cap)}",
-                   code="person_cap")
+    _unreserve_persons(aid_type_id, year, {p: amounts[p] for p in granted})
+    refused = sorted(set(amounts) - granted)
+    used = dict(db.session.execute(select(PersonAidCounter.person_id, PersonAidCounter.used_fen).where(
+        PersonAidCounter.person_id.in_(refused), PersonAidCounter.aid_type_id == aid_type_id,
+        PersonAidCounter.year == year)).all())
+    now = used.get(refused[0], 0)
+    raise CapRefused(f"超出个人年度限额：{aid_name} 已用 {format_yuan(now)} / {format_yuan(cap_fen)}", "person_cap",
+                     keys=refused, used=now, cap=cap_fen)
+
+
+def _unreserve_persons(aid_type_id: int, year: int, amounts: dict[int, int]) -> None:
+    if amounts:
+        db.session.connection().execute(
+            update(PersonAidCounter).where(PersonAidCounter.person_id.in_(list(amounts)),
+                                           PersonAidCounter.aid_type_id == aid_type_id, PersonAidCounter.year == year)
+            .values(used_fen=PersonAidCounter.used_fen - _by_key(PersonAidCounter.person_id, amounts)))
 
 
 # --------------------------------------------------------------------------- set-based release / move

@@ -1,4 +1,9 @@
-"""Who may receive what: 依档帮扶, 劳模 aid only to recorded 劳模, awards only to confirmed recipients."""
+"""Who may receive what: 依档帮扶, 劳模 aid only to recorded 劳模, awards only to confirmed recipients.
+
+Set-based: one query for the aid types (with their caps and the period setting), one for every person of a
+batch and one for every award recipient, whatever the batch's size. A refusal is returned per line, not raised,
+so that a batch can explain each of its rows.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,11 +12,23 @@ from datetime import date
 from sqlalchemy import exists, select
 
 from caseapp.core.calendar import format_date_zh
+from caseapp.core.context import current_principal
+from caseapp.core.crypto import lookup_hash
 from caseapp.core.db import db
-from caseapp.core.errors import NotFound, ValidationFailed
+from caseapp.core.errors import DomainError, NotFound, ValidationFailed
+from caseapp.core.idnumber import IdNumberError, parse_id_number
 from caseapp.core.money import format_yuan
-from caseapp.core.scoping import in_scope
-from caseapp.payments.models import AidType
+from caseapp.payments.models import AidCap, AidType, PaymentSetting
+
+
+@dataclass(frozen=True)
+class Aid:
+    """An active aid type with its per-person yearly cap (None: no cap)."""
+
+    id: int
+    name: str
+    kind: str
+    cap_fen: int | None
 
 
 @dataclass(frozen=True)
@@ -26,66 +43,127 @@ class Recipient:
     category_id: int | None = None
     category_label: str = ""
     category_cap: int = 0
+    #: the recipient's 所属工会: the item belongs to it (a township's aid from a county project is the township's)
+    org_id: int | None = None
 
 
-def resolve_person(*, person_id: int | None = None, id_number: str | None = None):
-    """The person by id or by 身份证号 (via the keyed hash), within scope."""
+def aid_types(names) -> tuple[dict[str, Aid], str]:
+    """The active aid types called ``names`` (unknown ones are simply absent) and the period setting."""
+    period = select(PaymentSetting.period_kind).where(PaymentSetting.id == 1).scalar_subquery()
+    rows = db.session.execute(
+        select(AidType.id, AidType.name, AidType.kind, AidCap.cap_fen, period.label("period_kind"))
+        .outerjoin(AidCap, AidCap.aid_type_id == AidType.id)
+        .where(AidType.name.in_(sorted({(n or "").strip() for n in names})), AidType.is_active)).all()
+    found = {r.name: Aid(r.id, r.name, r.kind, r.cap_fen) for r in rows}
+    return found, (rows[0].period_kind if rows else None) or "year"
+
+
+def unknown_aid(name: str) -> ValidationFailed:
+    """The refusal for an aid type that does not exist or is inactive."""
+    return ValidationFailed(f"未知的帮扶类型：{name}", field="aid_type")
+
+
+def _visible(org_path: str | None) -> bool:
+    principal = current_principal()
+    if principal is None:
+        return False
+    return principal.org_path is None or bool(org_path) and org_path.startswith(principal.org_path)
+
+
+def id_hash_of(raw: str | None) -> str | None:
+    """The keyed hash of a valid 身份证号, else None (an invalid number finds nobody)."""
+    try:
+        return lookup_hash(parse_id_number(raw, today=date.today()).value)
+    except IdNumberError:
+        return None
+
+
+def persons(person_ids, id_hashes, on: date) -> tuple[dict, dict]:
+    """Persons in scope by id and by keyed hash, with their 在档 and 劳模 flags on ``on``: (by id, by hash)."""
+    from caseapp.cases.models import HardshipFile
+    from caseapp.cases.queries import active_file_person_ids
+    from caseapp.modelworkers.models import ModelWorker
+    from caseapp.orgs.models import Organisation
     from caseapp.persons.models import Person
-    from caseapp.persons.services import find_by_id_number
 
-    person = db.session.get(Person, person_id) if person_id else (find_by_id_number(id_number) if id_number else None)
-    if person is None or not in_scope(person.org_id):
-        raise NotFound("人员不存在或无权访问", field="person_id_number" if id_number else "person_id")
-    return person
+    ids, hashes = sorted(set(person_ids)), sorted(set(id_hashes))
+    if not ids and not hashes:
+        return {}, {}
+    wanted = Person.id.in_(ids) if not hashes else (
+        Person.id_hash.in_(hashes) if not ids else Person.id.in_(ids) | Person.id_hash.in_(hashes))
+    rows = db.session.execute(
+        select(Person.id, Person.name, Person.id_hash, Person.org_id, Organisation.path,
+               active_file_person_ids(on).where(HardshipFile.person_id == Person.id).exists().label("filed"),
+               exists().where(ModelWorker.person_id == Person.id).label("modelworker"))
+        .join(Organisation, Organisation.id == Person.org_id).where(wanted)).all()
+    visible = [r for r in rows if _visible(r.path)]
+    return {r.id: r for r in visible}, {r.id_hash: r for r in visible}
 
 
-def for_person(aid_type: AidType, person, on: date) -> Recipient:
-    """Check the aid type's rule for ``person`` on ``on``; return the recipient."""
-    if aid_type.kind == "hardship":
-        from caseapp.cases.queries import has_active_file
-
-        if not has_active_file(person.id, on):
-            raise ValidationFailed(f"依档帮扶：{person.name} 在 {format_date_zh(on)} 没有在档的困难职工档案，"
-                                   f"不能登记{aid_type.name}", field="person_id")
-    elif aid_type.kind == "modelworker":
-        from caseapp.modelworkers.models import ModelWorker
-
-        if not db.session.scalar(select(exists().where(ModelWorker.person_id == person.id))):
-            raise ValidationFailed(f"{person.name} 没有劳模档案，不能登记{aid_type.name}", field="person_id")
-    elif aid_type.kind == "award":
+def for_person(aid: Aid, person, on: date) -> Recipient:
+    """Check the aid type's rule for a ``persons()`` row on ``on``; return the recipient or raise."""
+    if aid.kind == "hardship" and not person.filed:
+        raise ValidationFailed(f"依档帮扶：{person.name} 在 {format_date_zh(on)} 没有在档的困难职工档案，"
+                               f"不能登记{aid.name}", field="person_id")
+    if aid.kind == "modelworker" and not person.modelworker:
+        raise ValidationFailed(f"{person.name} 没有劳模档案，不能登记{aid.name}", field="person_id")
+    if aid.kind == "award":
         raise ValidationFailed("表彰奖励须从获奖对象登记（recipient_id）", field="recipient_id")
-    return Recipient(key=f"p{person.id}", name=person.name, person_id=person.id)
+    return Recipient(key=f"p{person.id}", name=person.name, person_id=person.id, org_id=person.org_id)
 
 
-def for_award(aid_type: AidType, recipient_id: int, amount_fen: int, project_id: int) -> Recipient:
-    """A confirmed award recipient of an event paid from ``project_id``, paid exactly the category's amount."""
+def award_recipients(recipient_ids) -> dict:
+    """Award recipients in scope by id, with their event, category and name: one query for the batch."""
     from caseapp.awards.models import AwardCategory, AwardEvent, AwardRecipient
+    from caseapp.orgs.models import Organisation
     from caseapp.persons.models import Person
 
-    if aid_type.kind != "award":
-        raise ValidationFailed(f"获奖对象只能登记表彰奖励，不能登记{aid_type.name}", field="aid_type")
-    r = db.session.execute(  # one query for everything the rules and the caps need
-        select(AwardRecipient.id, AwardRecipient.org_id, AwardRecipient.status, AwardRecipient.person_id,
-               AwardRecipient.event_id, AwardRecipient.category_id, AwardRecipient.collective_name,
+    ids = sorted(set(recipient_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(AwardRecipient.id, AwardRecipient.status, AwardRecipient.person_id, AwardRecipient.event_id,
+               AwardRecipient.org_id,
+               AwardRecipient.category_id, AwardRecipient.collective_name, Organisation.path,
                Person.name.label("person_name"), AwardEvent.name.label("event_name"), AwardEvent.project_id,
                AwardCategory.name.label("category_name"), AwardCategory.amount_fen, AwardCategory.max_count)
         .join(AwardEvent, AwardEvent.id == AwardRecipient.event_id)
         .join(AwardCategory, AwardCategory.id == AwardRecipient.category_id)
+        .join(Organisation, Organisation.id == AwardRecipient.org_id)
         .outerjoin(Person, Person.id == AwardRecipient.person_id)
-        .where(AwardRecipient.id == recipient_id)).first()
-    if r is None or not in_scope(r.org_id):
-        raise NotFound("获奖对象不存在或无权访问", field="recipient_id")
+        .where(AwardRecipient.id.in_(ids))).all()
+    return {r.id: r for r in rows if _visible(r.path)}
+
+
+def for_award(aid: Aid, r, amount_fen: int | None, project_id: int) -> Recipient:
+    """A confirmed recipient of an event paid from ``project_id``, paid exactly the category's amount.
+
+    ``amount_fen`` None means "the category's amount" (a roster leaves it to the category).
+    """
+    if aid.kind != "award":
+        raise ValidationFailed(f"获奖对象只能登记表彰奖励，不能登记{aid.name}", field="aid_type")
     name = r.person_name or r.collective_name or ""
     if r.status != "确定":
         raise ValidationFailed(f"{name} 的获奖状态为“{r.status}”，只有“确定”的获奖对象才能发放奖励",
                                field="recipient_id")
     if r.project_id != project_id:
         raise ValidationFailed(f"{r.event_name} 的奖励应从其预算项目发放", field="project_code")
-    if amount_fen != r.amount_fen:
+    if amount_fen is not None and amount_fen != r.amount_fen:
         raise ValidationFailed(f"{r.category_name} 的奖励金额应为 {format_yuan(r.amount_fen)}", field="amount_fen")
     key = f"p{r.person_id}" if r.person_id else f"r{r.id}"
     return Recipient(key=key, name=name, person_id=r.person_id, award_recipient_id=r.id, award_event_id=r.event_id,
-                     category_id=r.category_id, category_label=r.category_name, category_cap=r.max_count)
+                     category_id=r.category_id, category_label=r.category_name, category_cap=r.max_count,
+                     org_id=r.org_id)
+
+
+def recipient_missing(by_id_number: bool) -> DomainError:
+    """The refusal for a person who does not exist or is out of scope (the two look the same)."""
+    return NotFound("人员不存在或无权访问", field="person_id_number" if by_id_number else "person_id")
+
+
+def award_recipient_missing() -> DomainError:
+    """The refusal for an award recipient who does not exist or is out of scope."""
+    return NotFound("获奖对象不存在或无权访问", field="recipient_id")
 
 
 def confirmed_recipient_ids(event_id: int) -> list[int]:
@@ -106,3 +184,4 @@ def file_holder_ids(on: date) -> list[int]:
 
     return list(db.session.scalars(scoped(select(Person.id).where(Person.id.in_(active_file_person_ids(on))),
                                           Person.org_id).order_by(Person.id)))
+

@@ -4,30 +4,26 @@ Services flush, never commit: the request, the API call or the CLI command commi
 """
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from caseapp.core import audit
 from caseapp.core.calendar import format_date_zh
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, NotFound, ValidationFailed
-from caseapp.core.masking import mask_name
-from caseapp.core.scoping import get_scoped, require_org_in_scope, require_role, scoped
-from caseapp.payments import caps, eligibility, settings, workflow
-from caseapp.payments.eligibility import Recipient
-from caseapp.payments.models import REGISTERED, Meeting, Objection, PaymentEvent, PaymentItem
-
-REGISTER_ROLES = ("caseworker", "admin")
+from caseapp.core.scoping import get_scoped, require_role, scoped, scoped_with_ancestors
+from caseapp.payments import registration, settings, workflow
+from caseapp.payments.models import Meeting, Objection, PaymentItem
+from caseapp.payments.registration import REGISTER_ROLES, Line
 
 
 def find_project(code: str, year: int | None = None):
     """The budget project with ``code`` (of ``year``, else the latest year), within scope."""
     from caseapp.budgets.models import Project
 
-    stmt = scoped(select(Project).where(Project.code == (code or "").strip()), Project.org_id)
+    stmt = scoped_with_ancestors(select(Project).where(Project.code == (code or "").strip()), Project.org_id)
     if year is not None:
         stmt = stmt.where(Project.year == year)
     project = db.session.scalar(stmt.order_by(Project.year.desc()).limit(1))
@@ -39,79 +35,31 @@ def find_project(code: str, year: int | None = None):
 def register_payment(project, aid_type_name: str, amount_fen: int, *, person_id: int | None = None,
                      id_number: str | None = None, recipient_id: int | None = None, reason: str = "",
                      evidence: str = "", on: date | None = None) -> PaymentItem:
-    """Register one item: check eligibility, reserve budget, head count and the person's yearly cap."""
-    principal = require_role(*REGISTER_ROLES)
-    require_org_in_scope(project.org_id)
-    on = on or date.today()
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
-        raise ValidationFailed("金额必须是大于 0 的整数（分）", field="amount_fen")
-    aid = settings.aid_type_named(aid_type_name)
-    if recipient_id is not None:
-        recipient = eligibility.for_award(aid, recipient_id, amount_fen, project.id)
-    else:
-        person = eligibility.resolve_person(person_id=person_id, id_number=id_number)
-        recipient = eligibility.for_person(aid, person, on)
-    _reserve(project, aid, recipient, amount_fen)
-    item = PaymentItem(org_id=project.org_id, project_id=project.id, aid_type_id=aid.id,
-                       person_id=recipient.person_id, award_recipient_id=recipient.award_recipient_id,
-                       award_event_id=recipient.award_event_id, award_category_id=recipient.category_id,
-                       recipient_key=recipient.key, recipient_name=recipient.name, amount_fen=amount_fen,
-                       year=project.year, period=settings.period_of(project.year, on), reason=reason.strip(),
-                       evidence=evidence.strip(), status=REGISTERED, registered_by_id=principal.user_id,
-                       registered_by_name=principal.username, registered_on=on)
-    _insert(item, recipient, aid.name)
+    """Register one item: a batch of one line (eligibility, budget, head count, the person's yearly cap)."""
+    require_role(*REGISTER_ROLES)
+    registration.check_amount(amount_fen)
+    line = Line(aid_type_name, amount_fen, person_id=person_id, id_number=None if person_id else id_number,
+                recipient_id=recipient_id, reason=reason or "", evidence=evidence or "")
+    return _as_item(registration.register_lines(project, [line], on=on)[0])
+
+
+def _as_item(values: dict) -> PaymentItem:
+    """The just-written row as a persistent PaymentItem, without reading it back."""
+    item = PaymentItem(**values)
+    make_transient_to_detached(item)
+    db.session.add(item)
     return item
 
 
-def _reserve(project, aid, recipient: Recipient, amount_fen: int) -> None:
-    """Take every cap in turn; a refusal gives back what was already taken (the caller may carry on)."""
-    caps.reserve_budget(project.id, amount_fen)
-    try:
-        if recipient.category_id is not None:
-            caps.reserve_head(recipient.category_id, recipient.category_label, recipient.category_cap)
-        try:
-            if recipient.person_id is not None:
-                caps.reserve_person(recipient.person_id, aid.id, project.year, amount_fen, aid.name)
-        except Conflict:
-            if recipient.category_id is not None:
-                caps.unreserve_head(recipient.category_id)
-            raise
-    except Conflict:
-        caps.unreserve_budget(project.id, amount_fen)
-        raise
+def register_many(project, aid_type_name: str, amount_fen: int | None, *, person_ids=(), recipient_ids=(),
+                  reason: str = "", on: date | None = None) -> int:
+    """Register a batch (award recipients or file holders), set-based and all or nothing; returns the count.
 
-
-def _insert(item: PaymentItem, recipient: Recipient, aid_name: str) -> None:
-    db.session.add(item)
-    try:
-        db.session.flush()
-    except IntegrityError as exc:  # the partial unique indexes: a concurrent or earlier live item
-        what = "本次表彰" if recipient.award_event_id else f"本项目本期的{aid_name}"
-        raise Conflict(f"重复登记：{recipient.name} 已有{what}款项", code="duplicate") from exc
-    db.session.add(PaymentEvent(item_id=item.id, action="register", from_status=None, to_status=REGISTERED,
-                                actor_name=item.registered_by_name, batch=uuid.uuid4().hex))
-    audit.record("payment.register", item, after=snapshot(item),
-                 summary=f"{aid_name} {mask_name(item.recipient_name)}")
-
-
-def snapshot(item: PaymentItem) -> dict:
-    """A masked view of an item for the audit log."""
-    return {"recipient": mask_name(item.recipient_name), "person_id": item.person_id,
-            "award_recipient_id": item.award_recipient_id, "project_id": item.project_id,
-            "aid_type_id": item.aid_type_id, "amount_fen": item.amount_fen, "period": item.period,
-            "status": item.status}
-
-
-def register_many(project, aid_type_name: str, amount_fen: int, *, person_ids=(), recipient_ids=(),
-                  reason: str = "", on: date | None = None) -> list[PaymentItem]:
-    """Register a batch (award recipients or file holders): all or nothing, each under every cap."""
-    if not person_ids and not recipient_ids:
-        raise ValidationFailed("请至少选择一人", field="ids")
-    items = [register_payment(project, aid_type_name, amount_fen, person_id=pid, reason=reason, on=on)
-             for pid in person_ids]
-    items += [register_payment(project, aid_type_name, amount_fen, recipient_id=rid, reason=reason, on=on)
-              for rid in recipient_ids]
-    return items
+    For award recipients ``amount_fen`` may be None: each is paid its category's amount.
+    """
+    lines = [Line(aid_type_name, amount_fen, person_id=pid, reason=reason or "") for pid in person_ids]
+    lines += [Line(aid_type_name, amount_fen, recipient_id=rid, reason=reason or "") for rid in recipient_ids]
+    return len(registration.register_lines(project, lines, on=on))
 
 
 def get_item(item_id: int) -> PaymentItem:

@@ -25,9 +25,10 @@ def _project_choices() -> list[tuple[int, str]]:
 
     from caseapp.budgets.models import Project
     from caseapp.core.db import db
-    from caseapp.core.scoping import scoped
+    from caseapp.core.scoping import scoped_with_ancestors
 
-    projects = db.session.scalars(scoped(select(Project), Project.org_id).order_by(Project.year.desc(), Project.code))
+    projects = db.session.scalars(scoped_with_ancestors(select(Project), Project.org_id)
+                                  .order_by(Project.year.desc(), Project.code))
     return [(p.id, f"{p.year} {p.code} {p.name}") for p in projects]
 
 
@@ -98,9 +99,9 @@ def register_batch():
 
         def work():
             kwargs = {"recipient_ids": chosen} if source == "award" else {"person_ids": chosen}
-            items = services.register_many(_project(form.project_id.data), form.aid_type.data, form.amount.fen,
+            count = services.register_many(_project(form.project_id.data), form.aid_type.data, form.amount.fen,
                                            reason=form.reason.data or "", on=form.on.data, **kwargs)
-            flash(f"已登记 {len(items)} 笔", "success")
+            flash(f"已登记 {count} 笔", "success")
             return url_for("payments.index", status="登记")
 
         return redirect(_once(form, payload, work), code=303)

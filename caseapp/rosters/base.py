@@ -30,6 +30,8 @@ class RosterContext:
     full: bool  #: export unmasked personal data (audited by the framework)
     org_cache: dict
     actor: Principal
+    memo: dict = field(default_factory=dict)  #: the kinds' own per-import caches (e.g. phone 号段 verdicts)
+    row: int = 0  #: the Excel row number of the row being validated (for messages naming rows later)
 
     def org(self, text) -> Organisation | None:
         """Resolve a 所属工会 cell (code or exact name) within the actor's scope; cached per text."""

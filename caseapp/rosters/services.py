@@ -104,6 +104,7 @@ def _validate_all(reader: excel.RosterReader, roster: RosterKind, ctx: RosterCon
     try:
         for number, cells in reader.rows():
             rows += 1
+            ctx.row = number
             clean, problems = _check_row(cells, roster, ctx)
             problems += _duplicate(cells, roster, number, first_seen)
             errors.extend(RowError(number, column, message) for column, message in problems)

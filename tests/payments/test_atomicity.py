@@ -43,7 +43,7 @@ def _counts():
             db.session.scalar(select(func.coalesce(func.sum(CategoryCounter.used), 0))))
 
 
-@pytest.mark.parametrize("step", ["reserve_budget", "reserve_head"])
+@pytest.mark.parametrize("step", ["reserve_budget", "reserve_heads"])
 def test_failure_during_registration_leaves_nothing(app, world, client, monkeypatch, step):
     event, category = make_award(world.project, max_count=5)
     recipient = make_recipient(event, category, make_person(world.org.id, 1))
