@@ -12,7 +12,7 @@ from caseapp.core.db import db
 from caseapp.rosters import services
 from caseapp.rosters.base import get_kind
 
-_KIND_HELP = "花名册类型：hardship（困难职工）、modelworker（劳模）、award（评选表彰）"
+_KIND_HELP = "花名册类型：hardship（困难职工）、modelworker（劳模）、award（评选表彰）、payment（款项发放名单）"
 
 
 def _write(path: str, content: bytes) -> None:
