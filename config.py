@@ -158,6 +158,13 @@ class TestingConfig(DevelopmentConfig):
     TESTING = True
     WTF_CSRF_ENABLED = False
 
+    @classmethod
+    def load(cls, instance_path: str) -> dict:
+        # a test names the broker or mail server it wants; the shell's REDIS_URL / SMTP_HOST never leak in
+        cfg = super().load(instance_path)
+        cfg.update(REDIS_URL=None, JOBS_IN_PROCESS=True, SMTP_HOST=None)
+        return cfg
+
 
 CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}
 

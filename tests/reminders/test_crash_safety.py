@@ -147,7 +147,7 @@ def senders(outbox_app, smtp, tmp_path):
     controller, _ = smtp
     cfg = outbox_app.config
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CASEAPP_MAIL_OUTBOX")}
-    env.update(CASEAPP_ENV="testing", DATABASE_URL=cfg["SQLALCHEMY_DATABASE_URI"],
+    env.update(CASEAPP_ENV="production", DATABASE_URL=cfg["SQLALCHEMY_DATABASE_URI"],
                CASEAPP_INSTANCE=str(tmp_path / "sender-instance"), SMTP_HOST="127.0.0.1",
                SMTP_PORT=str(controller.port), SECRET_KEY=cfg["SECRET_KEY"],
                CASEAPP_DATA_KEY=",".join(cfg["DATA_KEYS"]), CASEAPP_LOOKUP_KEY=cfg["LOOKUP_KEY"])
