@@ -161,10 +161,12 @@ def main() -> None:
     server = os.environ.get("DATABASE_URL", "")
     if not server.startswith(("postgres://", "postgresql")):
         raise SystemExit("DATABASE_URL must name a PostgreSQL server")
+    load_before = os.getloadavg()[0]
     with fresh_database(server) as uri:
         count, bare, took, built, size = service_import(uri, args.rows)
     rate, ratio, peak = count / took, took / bare, peak_mib()
-    print(f"roster: {count:,} rows, {size / 1048576:.1f} MiB .xlsx (built in {built:.1f} s)")
+    print(f"roster: {count:,} rows, {size / 1048576:.1f} MiB .xlsx (built in {built:.1f} s); "
+          f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after on {os.cpu_count()} CPUs")
     print(f"{'phase':<28}{'seconds':>9}{'rows/s':>10}  target")
     print(f"{'bare openpyxl read-only':<28}{bare:>9.2f}{count / bare:>10,.0f}")
     print(f"{'validate + import (PG)':<28}{took:>9.2f}{rate:>10,.0f}  >= {TARGET_ROWS_PER_S:,}  "

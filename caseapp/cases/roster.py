@@ -3,22 +3,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from caseapp.cases import vocab
 from caseapp.cases.models import FileStatusChange, HardshipFile
 from caseapp.cases.thresholds import classify, threshold_for
-from caseapp.core.audit import record
-from caseapp.core.crypto import lookup_hash
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict
 from caseapp.core.idnumber import IdNumberError, parse_id_number
 from caseapp.core.money import MoneyError, to_fen
 from caseapp.core.phone import PhoneError, format_phone_national, normalize_phone
 from caseapp.core.scoping import in_scope, scoped
-from caseapp.persons.bulk import bulk_upsert_persons, chunks
+from caseapp.persons.bulk import expire_loaded, upsert_person_ids
 from caseapp.rosters.base import Column, RosterContext, RosterKind, RowErrors, register
+from caseapp.rosters.bulkwrite import among, chunks, insert_rows, update_rows
 
 NAME, ID, PHONE, ORG, UNIT = "姓名", "身份证号", "手机号", "所属工会", "工作单位"
 CATEGORY, CAUSE, SIZE, INCOME, BANK, ACCOUNT = "困难类别", "主要致困原因", "家庭人口", "家庭月总收入(元)", "开户银行", "银行账号"
@@ -40,12 +39,11 @@ def validate_row(cells: dict[str, str], ctx: RosterContext) -> dict:
              "main_cause": cells.get(CAUSE, "").strip()}
     if not clean["name"]:
         errors.append((NAME, "请填写姓名"))
-    _check(errors, ID, lambda: clean.update(id_number=parse_id_number(cells.get(ID, ""), today=ctx.today).value),
-           IdNumberError)
+    _check(errors, ID, lambda: clean.update(_identity(cells.get(ID, ""), ctx)), IdNumberError)
     phone = cells.get(PHONE, "").strip()
     clean["phone"] = None
     if phone:
-        _check(errors, PHONE, lambda: clean.update(phone=normalize_phone(phone)), PhoneError)
+        _check(errors, PHONE, lambda: clean.update(phone=_phone(phone, ctx)), PhoneError)
     org = ctx.org(cells.get(ORG, ""))
     if org is None:
         errors.append((ORG, "找不到该工会，或不在您的管理范围内（请填写组织代码或完整名称）"))
@@ -65,6 +63,33 @@ def _check(errors: list, column: str, action, error_type) -> None:
         action()
     except error_type as exc:
         errors.append((column, str(exc)))
+
+
+def _identity(text: str, ctx: RosterContext) -> dict:
+    """The normalised number plus the sex and birth date it encodes (the person insert needs them)."""
+    parsed = parse_id_number(text, today=ctx.today)
+    return {"id_number": parsed.value, "sex": parsed.sex, "birth_date": parsed.birth_date}
+
+
+def _phone(text: str, ctx: RosterContext) -> str:
+    """``normalize_phone``, decided once per 7-digit 号段 for plain mobile numbers (validity depends on no more).
+
+    Numbers starting 11, 12 or 179 are left to phonenumbers: it may read those digits as a carrier prefix.
+    """
+    if not (len(text) == 11 and text.isascii() and text.isdigit() and text[1] >= "3" and text[:3] != "179"):
+        return normalize_phone(text)
+    key = ("phone_prefix", text[:7])
+    verdict = ctx.memo.get(key)
+    if verdict is None:
+        try:
+            verdict = ctx.memo[key] = normalize_phone(text) == "+86" + text
+        except PhoneError as exc:
+            verdict = ctx.memo[key] = str(exc)
+    if verdict is True:
+        return "+86" + text
+    if verdict is False:
+        return normalize_phone(text)
+    raise PhoneError(verdict)
 
 
 def _family_size(text: str, errors: list) -> int:
@@ -97,39 +122,34 @@ def _check_category(clean: dict, org, ctx: RosterContext, errors: list) -> None:
 
 def apply_rows(clean_rows: list[dict], ctx: RosterContext) -> tuple[int, int]:
     """Upsert the persons in bulk, update their open files, open 申请 files for the rest; (created, updated)."""
-    persons = bulk_upsert_persons(clean_rows)
-    by_person = {persons[lookup_hash(row["id_number"])].id: row for row in clean_rows}
+    by_person = dict(zip(upsert_person_ids(clean_rows), clean_rows))
     open_files = _open_files(list(by_person))
-    updates = [_file_update(f, by_person[f.person_id]) for f in open_files.values()]
-    for part in chunks(updates):
-        db.session.execute(update(HardshipFile), part)
+    updates = [_file_update(f, by_person[pid]) for pid, f in open_files.items()]
+    update_rows(HardshipFile.__table__, updates)
+    expire_loaded(HardshipFile, (u["id"] for u in updates))
     new_rows = [_file_insert(pid, row, ctx) for pid, row in by_person.items() if pid not in open_files]
-    for part in chunks(new_rows):
-        db.session.execute(insert(HardshipFile), part)
-    _history_for_new([r["person_id"] for r in new_rows], ctx)
-    for f in open_files.values():
-        db.session.expire(f)
-    record("hardship_file.import", ("hardship_files", "roster"),
-           summary=f"花名册导入困难职工档案：新建 {len(new_rows)}，更新 {len(updates)}")
-    return len(new_rows), len(updates)
+    file_ids = insert_rows(HardshipFile.__table__, new_rows)
+    insert_rows(FileStatusChange.__table__, [_history(fid, ctx) for fid in file_ids])
+    return len(new_rows), len(updates)  # the framework records the import's single audit event
 
 
-def _open_files(person_ids: list[int]) -> dict[int, HardshipFile]:
-    found: dict[int, HardshipFile] = {}
+def _open_files(person_ids: list[int]) -> dict[int, dict]:
+    """The persons' open files as {person_id: {id, org_id, secondary_causes}}, refused if any is out of scope."""
+    found: dict[int, dict] = {}
+    columns = (HardshipFile.id, HardshipFile.person_id, HardshipFile.org_id, HardshipFile.secondary_causes)
     for part in chunks(person_ids):
-        stmt = select(HardshipFile).where(HardshipFile.person_id.in_(part),
-                                          HardshipFile.status.in_(vocab.OPEN_STATUSES))
-        found.update((f.person_id, f) for f in db.session.scalars(stmt))
-    if not all(in_scope(org_id) for org_id in {f.org_id for f in found.values()}):
+        stmt = select(*columns).where(among(HardshipFile.person_id, part), HardshipFile.status.in_(vocab.OPEN_STATUSES))
+        found.update((r.person_id, r._asdict()) for r in db.session.execute(stmt))
+    if not all(in_scope(org_id) for org_id in {f["org_id"] for f in found.values()}):
         raise Conflict("部分人员的现有档案属于其他工会，不能通过本花名册修改，请联系县总工会", code="file_outside_scope")
     return found
 
 
-def _file_update(f: HardshipFile, row: dict) -> dict:
-    return {"id": f.id, "category": row["category"], "suggested_category": row["suggested_category"],
+def _file_update(f: dict, row: dict) -> dict:
+    return {"id": f["id"], "category": row["category"], "suggested_category": row["suggested_category"],
             "category_reason": None, "main_cause": row["main_cause"], "family_size": row["family_size"],
             "family_income_fen": row["family_income_fen"], "per_capita_income_fen": row["per_capita_income_fen"],
-            "secondary_causes": [c for c in f.secondary_causes or [] if c != row["main_cause"]]}
+            "secondary_causes": [c for c in f["secondary_causes"] or [] if c != row["main_cause"]]}
 
 
 def _file_insert(person_id: int, row: dict, ctx: RosterContext) -> dict:
@@ -140,15 +160,10 @@ def _file_insert(person_id: int, row: dict, ctx: RosterContext) -> dict:
             "own_income_fen": 0, "created_by_id": ctx.actor.user_id}
 
 
-def _history_for_new(person_ids: list[int], ctx: RosterContext) -> None:
-    rows = []
-    for part in chunks(person_ids):
-        stmt = select(HardshipFile.id).where(HardshipFile.person_id.in_(part), HardshipFile.status == vocab.APPLIED)
-        rows += [{"file_id": fid, "from_status": None, "to_status": vocab.APPLIED, "reason": None,
-                  "note": "花名册导入", "effective_on": ctx.today, "actor_id": ctx.actor.user_id,
-                  "actor_name": ctx.actor.username} for fid in db.session.scalars(stmt)]
-    for part in chunks(rows):
-        db.session.execute(insert(FileStatusChange), part)
+def _history(file_id: int, ctx: RosterContext) -> dict:
+    return {"file_id": file_id, "from_status": None, "to_status": vocab.APPLIED, "reason": None,
+            "note": "花名册导入", "effective_on": ctx.today, "actor_id": ctx.actor.user_id,
+            "actor_name": ctx.actor.username}
 
 
 def export_rows(ctx: RosterContext) -> Iterable[list]:

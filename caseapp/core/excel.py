@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from caseapp.core.officefile import OfficeFileError, check_office_zip
+from caseapp.core.sheetrows import load_values_workbook, sheet_values
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
@@ -118,7 +119,7 @@ class RosterReader:
         """Each non-blank data row with its Excel row number; refuses more than ``max_rows`` rows."""
         width = max(len(self.file_headers), 1)
         count = 0
-        for number, values in enumerate(self._iter_values(width), start=2):
+        for number, values in self._iter_values(width):
             if not any(v is not None and v != "" for v in values):
                 continue
             count += 1
@@ -131,7 +132,7 @@ class RosterReader:
         width = max(len(self.file_headers), 1)
         blanks: list[int] = []
         count = 0
-        for number, values in enumerate(self._iter_values(width), start=2):
+        for number, values in self._iter_values(width):
             texts = [cell_text(v) for v in values]
             if not any(texts):
                 blanks.append(number)
@@ -144,10 +145,8 @@ class RosterReader:
             yield number, texts
 
     def _iter_values(self, width: int):
-        # a wrong <dimension> would otherwise cut the sheet short silently
-        self._ws.reset_dimensions()
         try:
-            yield from self._ws.iter_rows(min_row=2, max_col=width, values_only=True)
+            yield from sheet_values(self._ws, min_row=2, width=width)
         except ExcelError:
             raise
         except Exception as exc:  # malformed sheet XML surfaces only while streaming
@@ -166,7 +165,7 @@ class RosterReader:
 def _load(data: bytes):
     """openpyxl in read-only, values-only mode; any parser failure becomes one Chinese message."""
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_values_workbook(data)
     except Exception as exc:  # openpyxl raises many types (KeyError, InvalidFileException, lxml errors)
         raise ExcelError("无法读取 Excel 文件内容，请在 Excel 中打开并另存为 .xlsx 后再上传") from exc
 

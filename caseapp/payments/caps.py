@@ -181,10 +181,11 @@ def reserve_heads(heads: dict[int, Heads]) -> None:
         if granted == set(heads):
             return
         _take_heads({c: heads[c] for c in granted}, -1)
-    _refuse_heads(heads, set(heads) - granted)
+    refuse_heads(heads, set(heads) - granted)
 
 
-def _refuse_heads(heads: dict[int, Heads], refused: set[int]) -> None:
+def refuse_heads(heads: dict[int, Heads], refused: set[int]) -> None:
+    """Raise 名额已满 for the first refused category, with its counter's current use."""
     used = dict(db.session.execute(select(CategoryCounter.category_id, CategoryCounter.used).where(
         CategoryCounter.category_id.in_(sorted(refused)))).all())
     first = min(refused)
@@ -239,7 +240,12 @@ def reserve_persons(aid_type_id: int, aid_name: str, cap_fen: int, year: int, am
     if granted == set(amounts):
         return
     _unreserve_persons(aid_type_id, year, {p: amounts[p] for p in granted})
-    refused = sorted(set(amounts) - granted)
+    refuse_persons(aid_type_id, aid_name, cap_fen, year, set(amounts) - granted)
+
+
+def refuse_persons(aid_type_id: int, aid_name: str, cap_fen: int, year: int, refused: set[int]) -> None:
+    """Raise 超出个人年度限额 for the first refused person, with what their counter holds."""
+    refused = sorted(refused)
     used = dict(db.session.execute(select(PersonAidCounter.person_id, PersonAidCounter.used_fen).where(
         PersonAidCounter.person_id.in_(refused), PersonAidCounter.aid_type_id == aid_type_id,
         PersonAidCounter.year == year)).all())

@@ -1,15 +1,17 @@
 """Who may receive what: 依档帮扶, 劳模 aid only to recorded 劳模, awards only to confirmed recipients.
 
 Set-based: one query for the aid types (with their caps and the period setting), one for every person of a
-batch and one for every award recipient, whatever the batch's size. A refusal is returned per line, not raised,
+batch and one for every award recipient, whatever the batch's size; a single line reads all of it, and whether
+its counters exist, in one query (``one_line``). A refusal is returned per line, not raised,
 so that a batch can explain each of its rows.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import exists, select
+from sqlalchemy import Date, bindparam, exists, outerjoin, select
 
 from caseapp.core.calendar import format_date_zh
 from caseapp.core.context import current_principal
@@ -58,6 +60,78 @@ def aid_types(names) -> tuple[dict[str, Aid], str]:
     return found, (rows[0].period_kind if rows else None) or "year"
 
 
+@dataclass(frozen=True)
+class OneLine:
+    """What one line needs, read in one query: its aid type, its person or award recipient, its counters."""
+
+    aid: Aid | None  #: None: unknown or inactive
+    period_kind: str
+    person: object  #: a ``persons()`` row in scope, or None
+    award: object  #: an ``award_recipients()`` row in scope, or None
+    #: the budget counter (and, for an award, the category counter) exist: the PostgreSQL fast path may run
+    counters_ready: bool
+    project_org_id: int | None = None  #: the project's 所属工会 and fiscal year, read along (None: not read)
+    project_year: int | None = None
+
+
+def one_line(aid_name: str, on: date, project_id: int, *, person_id: int | None = None,
+             id_hash: str | None = None, recipient_id: int | None = None) -> OneLine:
+    """The aid type (cap, period setting), the person or award recipient, the counters' presence and the
+    project's 所属工会 and year, at once (a project held across a commit needs no refresh)."""
+    kind = "award" if recipient_id is not None else "id" if person_id else "hash"
+    params = {"aid_name": (aid_name or "").strip(), "on": on, "project_id": project_id, "person_id": person_id,
+              "id_hash": id_hash, "recipient_id": recipient_id}
+    row = db.session.connection().execute(_one_line_query(kind), params).first()
+    if row is None:
+        return OneLine(None, "year", None, None, False)
+    found = row.id is not None and _visible(row.path)
+    aid = Aid(row.aid_id, row.aid_name, row.aid_kind, row.aid_cap_fen)
+    ready = row.budget_ready and (kind != "award" or bool(row.category_ready))
+    return OneLine(aid, row.period_kind or "year", row if found and kind != "award" else None,
+                   row if found and kind == "award" else None, bool(ready), row.project_org_id, row.project_year)
+
+
+@lru_cache(maxsize=3)
+def _one_line_query(kind: str):
+    """The query of ``one_line``, built once per kind of line: "id", "hash" (a person) or "award"."""
+    from caseapp.budgets.models import Project
+    from caseapp.payments.caps import BudgetCounter
+
+    period = select(PaymentSetting.period_kind).where(PaymentSetting.id == 1).scalar_subquery()
+    project = [select(column).where(Project.id == bindparam("project_id")).scalar_subquery().label(f"project_{name}")
+               for name, column in (("org_id", Project.org_id), ("year", Project.year))]
+    head = [AidType.id.label("aid_id"), AidType.name.label("aid_name"), AidType.kind.label("aid_kind"),
+            AidCap.cap_fen.label("aid_cap_fen"), period.label("period_kind"), *project,
+            exists().where(BudgetCounter.project_id == bindparam("project_id")).label("budget_ready")]
+    base = outerjoin(AidType, AidCap, AidCap.aid_type_id == AidType.id)
+    stmt = _with_award(head, base) if kind == "award" else _with_person(head, base, kind)
+    return stmt.where(AidType.name == bindparam("aid_name"), AidType.is_active)
+
+
+def _with_person(head: list, base, kind: str):
+    from caseapp.orgs.models import Organisation
+    from caseapp.persons.models import Person
+
+    wanted = Person.id == bindparam("person_id") if kind == "id" else Person.id_hash == bindparam("id_hash")
+    return select(*head, *_person_columns(bindparam("on", type_=Date))).select_from(
+        base.outerjoin(Person, wanted).outerjoin(Organisation, Organisation.id == Person.org_id))
+
+
+def _with_award(head: list, base):
+    from caseapp.awards.models import AwardCategory, AwardEvent, AwardRecipient
+    from caseapp.orgs.models import Organisation
+    from caseapp.payments.caps import CategoryCounter
+    from caseapp.persons.models import Person
+
+    ready = exists().where(CategoryCounter.category_id == AwardRecipient.category_id).label("category_ready")
+    return select(*head, *_award_columns(), ready).select_from(
+        base.outerjoin(AwardRecipient, AwardRecipient.id == bindparam("recipient_id"))
+        .outerjoin(AwardEvent, AwardEvent.id == AwardRecipient.event_id)
+        .outerjoin(AwardCategory, AwardCategory.id == AwardRecipient.category_id)
+        .outerjoin(Organisation, Organisation.id == AwardRecipient.org_id)
+        .outerjoin(Person, Person.id == AwardRecipient.person_id))
+
+
 def unknown_aid(name: str) -> ValidationFailed:
     """The refusal for an aid type that does not exist or is inactive."""
     return ValidationFailed(f"未知的帮扶类型：{name}", field="aid_type")
@@ -80,9 +154,6 @@ def id_hash_of(raw: str | None) -> str | None:
 
 def persons(person_ids, id_hashes, on: date) -> tuple[dict, dict]:
     """Persons in scope by id and by keyed hash, with their 在档 and 劳模 flags on ``on``: (by id, by hash)."""
-    from caseapp.cases.models import HardshipFile
-    from caseapp.cases.queries import active_file_person_ids
-    from caseapp.modelworkers.models import ModelWorker
     from caseapp.orgs.models import Organisation
     from caseapp.persons.models import Person
 
@@ -91,13 +162,23 @@ def persons(person_ids, id_hashes, on: date) -> tuple[dict, dict]:
         return {}, {}
     wanted = Person.id.in_(ids) if not hashes else (
         Person.id_hash.in_(hashes) if not ids else Person.id.in_(ids) | Person.id_hash.in_(hashes))
-    rows = db.session.execute(
-        select(Person.id, Person.name, Person.id_hash, Person.org_id, Organisation.path,
-               active_file_person_ids(on).where(HardshipFile.person_id == Person.id).exists().label("filed"),
-               exists().where(ModelWorker.person_id == Person.id).label("modelworker"))
-        .join(Organisation, Organisation.id == Person.org_id).where(wanted)).all()
+    rows = db.session.execute(select(*_person_columns(on)).join(Organisation, Organisation.id == Person.org_id)
+                              .where(wanted)).all()
     visible = [r for r in rows if _visible(r.path)]
     return {r.id: r for r in visible}, {r.id_hash: r for r in visible}
+
+
+def _person_columns(on) -> list:
+    """What ``for_person`` reads of a person: name, 所属工会 and its path, the 在档 and 劳模 flags on ``on``."""
+    from caseapp.cases.models import HardshipFile
+    from caseapp.cases.queries import active_file_person_ids
+    from caseapp.modelworkers.models import ModelWorker
+    from caseapp.orgs.models import Organisation
+    from caseapp.persons.models import Person
+
+    return [Person.id, Person.name, Person.id_hash, Person.org_id, Organisation.path,
+            active_file_person_ids(on).where(HardshipFile.person_id == Person.id).exists().label("filed"),
+            exists().where(ModelWorker.person_id == Person.id).label("modelworker")]
 
 
 def for_person(aid: Aid, person, on: date) -> Recipient:
@@ -122,17 +203,25 @@ def award_recipients(recipient_ids) -> dict:
     if not ids:
         return {}
     rows = db.session.execute(
-        select(AwardRecipient.id, AwardRecipient.status, AwardRecipient.person_id, AwardRecipient.event_id,
-               AwardRecipient.org_id,
-               AwardRecipient.category_id, AwardRecipient.collective_name, Organisation.path,
-               Person.name.label("person_name"), AwardEvent.name.label("event_name"), AwardEvent.project_id,
-               AwardCategory.name.label("category_name"), AwardCategory.amount_fen, AwardCategory.max_count)
+        select(*_award_columns())
         .join(AwardEvent, AwardEvent.id == AwardRecipient.event_id)
         .join(AwardCategory, AwardCategory.id == AwardRecipient.category_id)
         .join(Organisation, Organisation.id == AwardRecipient.org_id)
         .outerjoin(Person, Person.id == AwardRecipient.person_id)
         .where(AwardRecipient.id.in_(ids))).all()
     return {r.id: r for r in rows if _visible(r.path)}
+
+
+def _award_columns() -> list:
+    """What ``for_award`` reads of a recipient: status, event, category (amount, 名额), name, 所属工会."""
+    from caseapp.awards.models import AwardCategory, AwardEvent, AwardRecipient
+    from caseapp.orgs.models import Organisation
+    from caseapp.persons.models import Person
+
+    return [AwardRecipient.id, AwardRecipient.status, AwardRecipient.person_id, AwardRecipient.event_id,
+            AwardRecipient.org_id, AwardRecipient.category_id, AwardRecipient.collective_name, Organisation.path,
+            Person.name.label("person_name"), AwardEvent.name.label("event_name"), AwardEvent.project_id,
+            AwardCategory.name.label("category_name"), AwardCategory.amount_fen, AwardCategory.max_count]
 
 
 def for_award(aid: Aid, r, amount_fen: int | None, project_id: int) -> Recipient:

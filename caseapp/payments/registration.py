@@ -3,8 +3,10 @@
 Whatever the number of lines: one query for the aid types (caps and the period setting included), one for
 the persons, one for the award recipients; one conditional UPDATE for the budget, one for the head counts,
 one upsert per aid type for the per-person caps; one INSERT … RETURNING for the items, one for their history
-and one for their audit rows. A single registration is a batch of one line, on the same path.
-Any refused line refuses the batch, and the refusal names every line at fault.
+and one for their audit rows. Any refused line refuses the batch, and the refusal names every line at fault.
+
+A single registration is a batch of one line that reads everything in one query; on PostgreSQL, once its
+counters exist, it takes its caps and writes its rows in one more statement (``fastpath.py``).
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import insert, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from caseapp.core.audit import AuditEvent
@@ -22,13 +24,19 @@ from caseapp.core.errors import Conflict, DomainError, ValidationFailed
 from caseapp.core.masking import mask_name
 from caseapp.core.money import format_yuan
 from caseapp.core.scoping import require_role, require_visible_org
-from caseapp.payments import caps, eligibility
+from caseapp.payments import caps, eligibility, fastpath
 from caseapp.payments.eligibility import Aid, Recipient
 from caseapp.payments.models import LIVE_STATES, REGISTERED, PaymentEvent, PaymentItem
 
 REGISTER_ROLES = ("caseworker", "admin")
 #: problems quoted in one refusal message; the rest are counted
 MAX_QUOTED = 20
+#: SQLSTATE of a unique violation (PostgreSQL)
+UNIQUE_VIOLATION = "23505"
+
+#: what resolving lines gives: the project's facts, the good lines, the refusals, the period setting, and
+#: whether a single line's counters exist (the PostgreSQL fast path may run)
+Resolution = tuple["ProjectRef", list["Resolved"], list, str, bool]
 
 
 @dataclass(frozen=True)
@@ -78,26 +86,45 @@ def lines_refused(problems: list[tuple[str, str]], *, conflict: bool) -> LinesRe
     return (LinesConflict if conflict else LinesRefused)(problems)
 
 
+@dataclass(frozen=True)
+class ProjectRef:
+    """What registration reads of a project: its id, 所属工会 and fiscal year."""
+
+    id: int
+    org_id: int
+    year: int
+
+    @classmethod
+    def of(cls, project) -> ProjectRef:
+        return cls(project.id, project.org_id, project.year)
+
+
 def register_lines(project, lines: list[Line], *, on: date | None = None) -> list[dict]:
     """Register every line against ``project`` (all or nothing); the new items' columns (with ``id``), in order."""
     principal = require_role(*REGISTER_ROLES)
-    require_visible_org(project.org_id)  # the project may be the county's; each item is the recipient's union's
     if not lines:
         raise ValidationFailed("请至少选择一人", field="ids")
     on = on or date.today()
     db.session.flush()  # what follows runs on the connection, past the ORM
-    resolved, problems, period_kind = _resolve(project, lines, on)
+    project, resolved, problems, period_kind, counters_ready = _resolve(project, lines, on)
+    require_visible_org(project.org_id)  # the project may be the county's; each item is the recipient's union's
     period = f"{project.year}-Q{(on.month - 1) // 3 + 1}" if period_kind == "quarter" else str(project.year)
     if len(lines) > 1:
         problems += _already_registered(project, resolved, period)
     _refuse(lines, problems)
+    if fastpath.applies(len(lines), counters_ready):
+        return [_write_in_one(project, resolved[0], on, period, principal)]
     _reserve(project, resolved)
     return _write(project, resolved, on, period, principal)
 
 
 # --------------------------------------------------------------------------- eligibility, set-based
-def _resolve(project, lines: list[Line], on: date) -> tuple[list[Resolved], list, str]:
-    """The lines that pass every rule, (label, error) for those that do not, and the period setting."""
+def _resolve(project, lines: list[Line], on: date) -> Resolution:
+    """The project's facts, the lines that pass every rule, (label, error) for those that do not, the period
+    setting, and whether a single line's counters exist already."""
+    if len(lines) == 1:
+        return _resolve_one(project, lines[0], on)
+    project = ProjectRef.of(project)
     aids, period_kind = eligibility.aid_types(line.aid_type for line in lines)
     hashes = {line.id_number: eligibility.id_hash_of(line.id_number) for line in lines if line.id_number}
     by_id, by_hash = eligibility.persons([line.person_id for line in lines if line.person_id],
@@ -106,21 +133,43 @@ def _resolve(project, lines: list[Line], on: date) -> tuple[list[Resolved], list
     resolved, problems = [], []
     for number, line in enumerate(lines, start=1):
         label = line.label or f"第{number}条"
+        person = by_id.get(line.person_id) if line.person_id else by_hash.get(hashes.get(line.id_number))
         try:
-            aid = aids.get((line.aid_type or "").strip()) or _raise(eligibility.unknown_aid(line.aid_type))
-            if line.recipient_id is not None:
-                award = awards.get(line.recipient_id) or _raise(eligibility.award_recipient_missing())
-                recipient = eligibility.for_award(aid, award, line.amount_fen, project.id)
-                amount = award.amount_fen
-            else:
-                person = by_id.get(line.person_id) if line.person_id else by_hash.get(hashes.get(line.id_number))
-                recipient = eligibility.for_person(aid, person or _raise(
-                    eligibility.recipient_missing(line.person_id is None)), on)
-                amount = check_amount(line.amount_fen)
-            resolved.append(Resolved(line, f"{label}（{recipient.name}）", aid, recipient, amount))
+            resolved.append(_resolve_line(project, line, label, aids.get((line.aid_type or "").strip()), person,
+                                          awards.get(line.recipient_id), on))
         except DomainError as exc:
             problems.append((label, exc))
-    return resolved, problems + _repeats(resolved), period_kind
+    return project, resolved, problems + _repeats(resolved), period_kind, False
+
+
+def _resolve_one(project, line: Line, on: date) -> Resolution:
+    """A single line: everything it needs, the project's year and union included, in one query."""
+    project_id = inspect(project).identity[0]  # no refresh of a project held across a commit
+    found = eligibility.one_line(line.aid_type, on, project_id, person_id=line.person_id,
+                                 id_hash=None if line.person_id else eligibility.id_hash_of(line.id_number),
+                                 recipient_id=line.recipient_id)
+    ref = ProjectRef(project_id, found.project_org_id, found.project_year) \
+        if found.project_org_id is not None else ProjectRef.of(project)
+    label = line.label or "第1条"
+    try:
+        resolved = _resolve_line(ref, line, label, found.aid, found.person, found.award, on)
+    except DomainError as exc:
+        return ref, [], [(label, exc)], found.period_kind, False
+    return ref, [resolved], [], found.period_kind, found.counters_ready
+
+
+def _resolve_line(project, line: Line, label: str, aid: Aid | None, person, award, on: date) -> Resolved:
+    """Check one line against its aid type's rule, its recipient and its amount; raise the first refusal."""
+    aid = aid or _raise(eligibility.unknown_aid(line.aid_type))
+    if line.recipient_id is not None:
+        recipient = eligibility.for_award(aid, award or _raise(eligibility.award_recipient_missing()),
+                                          line.amount_fen, project.id)
+        amount = award.amount_fen
+    else:
+        recipient = eligibility.for_person(aid, person or _raise(
+            eligibility.recipient_missing(line.person_id is None)), on)
+        amount = check_amount(line.amount_fen)
+    return Resolved(line, f"{label}（{recipient.name}）", aid, recipient, amount)
 
 
 def _raise(exc: DomainError):
@@ -251,13 +300,7 @@ def _refuse_cap(resolved: list[Resolved], exc: caps.CapRefused) -> None:
 # --------------------------------------------------------------------------- the rows: items, history, audit
 def _write(project, resolved: list[Resolved], on: date, period: str, principal: Principal) -> list[dict]:
     now, batch = utcnow(), uuid.uuid4().hex
-    rows = [dict(org_id=r.recipient.org_id or project.org_id, project_id=project.id, aid_type_id=r.aid.id, person_id=r.recipient.person_id,
-                 award_recipient_id=r.recipient.award_recipient_id, award_event_id=r.recipient.award_event_id,
-                 award_category_id=r.recipient.category_id, recipient_key=r.recipient.key,
-                 recipient_name=r.recipient.name, amount_fen=r.amount_fen, year=project.year, period=period,
-                 reason=r.line.reason.strip(), evidence=r.line.evidence.strip(), status=REGISTERED,
-                 registered_by_id=principal.user_id, registered_by_name=principal.username, registered_on=on,
-                 created_at=now) for r in resolved]
+    rows = [_row(project, r, on, period, principal, now) for r in resolved]
     ids = _insert_items(rows, resolved)
     conn = db.session.connection()
     conn.execute(insert(PaymentEvent.__table__), [
@@ -267,9 +310,37 @@ def _write(project, resolved: list[Resolved], on: date, period: str, principal: 
     conn.execute(insert(AuditEvent.__table__), [
         dict(at=now, actor_id=principal.user_id, actor_name=principal.username, org_id=row["org_id"],
              action="payment.register", object_type="payment_items", object_id=str(i),
-             summary=f"{r.aid.name} {mask_name(r.recipient.name)}", before=None, after=snapshot(row | {"id": i}),
+             summary=_summary(r), before=None, after=snapshot(row | {"id": i}),
              request_id=request_id, source=principal.source) for i, r, row in zip(ids, resolved, rows)])
     return [row | {"id": i} for i, row in zip(ids, rows)]
+
+
+def _write_in_one(project, r: Resolved, on: date, period: str, principal: Principal) -> dict:
+    """PostgreSQL, one line with its counters in place: caps, item, history and audit in one statement."""
+    row = _row(project, r, on, period, principal, utcnow())
+    try:
+        item_id = fastpath.register(row, r.aid, r.recipient, summary=_summary(r), after=snapshot(row),
+                                    principal=principal)
+    except IntegrityError as exc:
+        if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:  # a concurrent or earlier live item
+            raise _duplicate(r) from exc
+        raise
+    return row | {"id": item_id}
+
+
+def _row(project, r: Resolved, on: date, period: str, principal: Principal, now) -> dict:
+    """The payment_items columns of a resolved line."""
+    return dict(org_id=r.recipient.org_id or project.org_id, project_id=project.id, aid_type_id=r.aid.id,
+                person_id=r.recipient.person_id, award_recipient_id=r.recipient.award_recipient_id,
+                award_event_id=r.recipient.award_event_id, award_category_id=r.recipient.category_id,
+                recipient_key=r.recipient.key, recipient_name=r.recipient.name, amount_fen=r.amount_fen,
+                year=project.year, period=period, reason=r.line.reason.strip(), evidence=r.line.evidence.strip(),
+                status=REGISTERED, registered_by_id=principal.user_id, registered_by_name=principal.username,
+                registered_on=on, created_at=now)
+
+
+def _summary(r: Resolved) -> str:
+    return f"{r.aid.name} {mask_name(r.recipient.name)}"
 
 
 def _insert_items(rows: list[dict], resolved: list[Resolved]) -> list[int]:

@@ -1,13 +1,12 @@
-"""Set-based person upsert for rosters: chunked hash look-ups and bulk INSERT/UPDATE statements."""
+"""Set-based person upsert for rosters: one hash look-up per 5,000 rows, bulk INSERT (COPY) and UPDATE."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from caseapp.core.audit import record
 from caseapp.core.crypto import lookup_hash
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict
@@ -15,33 +14,23 @@ from caseapp.core.idnumber import parse_id_number
 from caseapp.core.masking import mask_account, mask_id, mask_phone
 from caseapp.core.scoping import in_scope, require_org_in_scope, require_role
 from caseapp.persons.models import Person
+from caseapp.rosters.bulkwrite import among, chunks, insert_rows, update_rows
 
-CHUNK = 500
+__all__ = ["bulk_upsert_persons", "chunks", "expire_loaded", "load_by_hashes", "upsert_person_ids"]
+
 #: optional row keys that update an existing person when the roster gives a value
 _UPDATABLE = ("name", "work_unit", "ethnicity", "bank_name", "account_holder")
+#: what an update compares against: never the 身份证号 itself (it is the key)
+_KNOWN = (Person.id, Person.id_hash, Person.org_id, *(getattr(Person, k) for k in _UPDATABLE),
+          Person.phone, Person.bank_account)
 
 
-def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    """Consecutive slices of at most ``size`` items."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def load_by_hashes(hashes: Iterable[str]) -> dict[str, Person]:
-    """Persons by keyed hash, ``IN`` 500 at a time (the 身份证号 itself is not decrypted)."""
-    found: dict[str, Person] = {}
-    stmt = select(Person).options(defer(Person.id_number))
-    for part in chunks(list(hashes)):
-        for person in db.session.scalars(stmt.where(Person.id_hash.in_(part))):
-            found[person.id_hash] = person
-    return found
-
-
-def bulk_upsert_persons(rows: list[dict]) -> dict[str, Person]:
-    """Insert new persons and update known ones from validated roster rows; returns {id_hash: Person}.
+def upsert_person_ids(rows: list[dict]) -> list[int]:
+    """Insert new persons and update known ones from validated roster rows; each row's person id, in order.
 
     Each row holds ``name``, ``id_number`` (validated), ``org_id`` and optionally
-    ``phone`` (E.164), ``work_unit``, ``ethnicity``, ``bank_name``, ``bank_account``, ``account_holder``.
+    ``phone`` (E.164), ``work_unit``, ``ethnicity``, ``bank_name``, ``bank_account``, ``account_holder``,
+    and ``sex``/``birth_date`` when the caller already parsed the number (saves parsing it again).
     A number already registered outside the actor's scope refuses the whole batch (masked in the message).
     """
     from caseapp.persons.services import WRITE_ROLES  # services re-exports this module
@@ -49,39 +38,65 @@ def bulk_upsert_persons(rows: list[dict]) -> dict[str, Person]:
     require_role(*WRITE_ROLES)
     for org_id in {row["org_id"] for row in rows}:
         require_org_in_scope(org_id)
-    by_hash = {lookup_hash(str(row["id_number"]).strip().upper()): row for row in rows}
-    found = load_by_hashes(by_hash)
-    _refuse_outside_scope(found.values())
-    new_hashes = [h for h in by_hash if h not in found]
-    last_id = db.session.scalar(select(func.max(Person.id))) or 0
-    for part in chunks([_insert_values(h, by_hash[h]) for h in new_hashes]):
-        db.session.execute(insert(Person), part)
-    changes = [v for h, p in found.items() if (v := _update_values(p, by_hash[h]))]
-    for part in chunks(changes):
-        db.session.execute(update(Person), part)
-    by_id = {p.id: p for p in found.values()}
-    for values in changes:
-        db.session.expire(by_id[values["id"]])
-    if new_hashes:
-        found.update(_load_inserted(last_id, set(new_hashes)))
-    if new_hashes or changes:
-        record("person.bulk_upsert", ("persons", "bulk"),
-               summary=f"批量登记人员：新增 {len(new_hashes)} 人，更新 {len(changes)} 人")
+    hashes = [lookup_hash(str(row["id_number"]).strip().upper()) for row in rows]
+    by_hash = dict(zip(hashes, rows))  # a repeated number: its last row wins, as the database would have it
+    known = _known(list(by_hash))
+    _refuse_outside_scope(known.values())
+    new = [h for h in by_hash if h not in known]
+    ids = dict(zip(new, insert_rows(Person.__table__, [_insert_values(h, by_hash[h]) for h in new])))
+    changes = [v for h, p in known.items() if (v := _update_values(p, by_hash[h]))]
+    for part in _same_keys(changes):
+        update_rows(Person.__table__, part)
+    expire_loaded(Person, (v["id"] for v in changes))
+    ids.update((h, p["id"]) for h, p in known.items())
+    # no audit event here: the roster import that calls this records the one event of the whole import
+    return [ids[h] for h in hashes]
+
+
+def bulk_upsert_persons(rows: list[dict]) -> dict[str, Person]:
+    """``upsert_person_ids`` for callers that want the persons: {id_hash: Person} (encrypted columns deferred)."""
+    ids = upsert_person_ids(rows)
+    stmt = select(Person).options(defer(Person.id_number), defer(Person.phone), defer(Person.bank_account))
+    found: dict[str, Person] = {}
+    for part in chunks(sorted(set(ids))):
+        found.update((p.id_hash, p) for p in db.session.scalars(stmt.where(among(Person.id, part))))
     return found
 
 
-def _load_inserted(last_id: int, hashes: set[str]) -> dict[str, Person]:
-    """What this call just inserted: one primary-key range scan, not another round of ``IN`` look-ups."""
-    stmt = select(Person).where(Person.id > last_id).options(
-        defer(Person.id_number), defer(Person.phone), defer(Person.bank_account))
-    return {p.id_hash: p for p in db.session.scalars(stmt) if p.id_hash in hashes}
+def load_by_hashes(hashes: Iterable[str]) -> dict[str, Person]:
+    """Persons by keyed hash, 5,000 per query (the 身份证号 itself is not decrypted)."""
+    found: dict[str, Person] = {}
+    stmt = select(Person).options(defer(Person.id_number))
+    for part in chunks(list(hashes)):
+        found.update((p.id_hash, p) for p in db.session.scalars(stmt.where(among(Person.id_hash, part))))
+    return found
 
 
-def _refuse_outside_scope(persons: Iterable[Person]) -> None:
-    scope = {}
-    outside = [p for p in persons if not scope.setdefault(p.org_id, in_scope(p.org_id))]
+def expire_loaded(model, ids: Iterable[int]) -> None:
+    """Expire instances of ``model`` the session already holds, after a bulk UPDATE changed their rows."""
+    identity_map = db.session.identity_map
+    for pk in ids:
+        obj = identity_map.get(db.session.identity_key(model, pk))  # absent: nothing stale to expire
+        if obj is not None:
+            db.session.expire(obj)
+
+
+def _known(hashes: list[str]) -> dict[str, dict]:
+    """Registered persons by hash, as plain column dicts (no ORM objects for a 50,000-row roster)."""
+    found: dict[str, dict] = {}
+    for part in chunks(hashes):
+        found.update((r.id_hash, r._asdict()) for r in db.session.execute(
+            select(*_KNOWN).where(among(Person.id_hash, part))))
+    return found
+
+
+def _refuse_outside_scope(persons: Iterable[dict]) -> None:
+    scope: dict[int, bool] = {}
+    outside = [p for p in persons if not scope.setdefault(p["org_id"], in_scope(p["org_id"]))]
     if outside:
-        shown = "；".join(f"{p.id_masked}（{p.org.name}）" for p in outside[:5])
+        first = db.session.scalars(select(Person).where(Person.id.in_([p["id"] for p in outside[:5]])).options(
+            defer(Person.id_number), defer(Person.phone), defer(Person.bank_account)))
+        shown = "；".join(f"{p.id_masked}（{p.org.name}）" for p in first)
         more = f" 等 {len(outside)} 人" if len(outside) > 5 else ""
         raise Conflict(f"以下人员已在其他工会登记：{shown}{more}，请联系该工会或县总工会",
                        field="id_number", code="duplicate_person")
@@ -89,9 +104,9 @@ def _refuse_outside_scope(persons: Iterable[Person]) -> None:
 
 def _insert_values(id_hash: str, row: dict) -> dict:
     phone, account = row.get("phone") or None, row.get("bank_account") or None
-    parsed = parse_id_number(row["id_number"], today=date.today())  # already valid: gives sex and birth date
-    return {"org_id": row["org_id"], "name": row["name"], "id_number": parsed.value, "id_hash": id_hash,
-            "id_masked": mask_id(parsed.value), "sex": parsed.sex, "birth_date": parsed.birth_date,
+    number, sex, birth = _identity(row)
+    return {"org_id": row["org_id"], "name": row["name"], "id_number": number, "id_hash": id_hash,
+            "id_masked": mask_id(number), "sex": sex, "birth_date": birth,
             "ethnicity": row.get("ethnicity") or "", "work_unit": row.get("work_unit") or "",
             "phone": phone, "phone_masked": quick_mask_phone(phone) if phone else None,
             "bank_name": row.get("bank_name") or None, "bank_account": account,
@@ -99,14 +114,30 @@ def _insert_values(id_hash: str, row: dict) -> dict:
             "account_holder": row.get("account_holder") or None}
 
 
-def _update_values(person: Person, row: dict) -> dict | None:
+def _identity(row: dict) -> tuple[str, str, date]:
+    """(normalised number, sex, birth date): from the row when its validator kept them, else parsed."""
+    if row.get("sex") and row.get("birth_date"):
+        return str(row["id_number"]).strip().upper(), row["sex"], row["birth_date"]
+    parsed = parse_id_number(row["id_number"], today=date.today())  # already valid: gives sex and birth date
+    return parsed.value, parsed.sex, parsed.birth_date
+
+
+def _update_values(person: dict, row: dict) -> dict | None:
     """The changed columns of an existing person (with its id), or None when nothing changes."""
-    values = {k: row[k] for k in _UPDATABLE if row.get(k) and row[k] != getattr(person, k)}
-    if row.get("phone") and row["phone"] != person.phone:
+    values = {k: row[k] for k in _UPDATABLE if row.get(k) and row[k] != person[k]}
+    if row.get("phone") and row["phone"] != person["phone"]:
         values.update(phone=row["phone"], phone_masked=quick_mask_phone(row["phone"]))
-    if row.get("bank_account") and row["bank_account"] != person.bank_account:
+    if row.get("bank_account") and row["bank_account"] != person["bank_account"]:
         values.update(bank_account=row["bank_account"], bank_account_masked=mask_account(row["bank_account"]))
-    return {"id": person.id, **values} if values else None
+    return {"id": person["id"], **values} if values else None
+
+
+def _same_keys(changes: list[dict]) -> list[list[dict]]:
+    """Changes grouped by which columns they set (a bulk UPDATE sets the same columns in every row)."""
+    groups: dict[tuple, list[dict]] = {}
+    for values in changes:
+        groups.setdefault(tuple(sorted(values)), []).append(values)
+    return list(groups.values())
 
 
 def quick_mask_phone(e164: str) -> str:

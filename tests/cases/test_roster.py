@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from caseapp.cases import roster, services, thresholds
 from caseapp.cases.models import FileStatusChange, HardshipFile
 from caseapp.core.db import db
+from caseapp.core.phone import PhoneError, normalize_phone
 from caseapp.persons.models import Person
 from caseapp.rosters.base import RosterContext, RowErrors, get_kind
 from tests.cases.helpers import open_file_for
@@ -84,3 +85,47 @@ def test_export_is_masked_unless_full(app):
     assert full[0][1:3] == [number, "13812345678"] and masked[0][8] == "3000.00"
     with acting_as(user_in(t.town_b)) as other:
         assert list(roster.export_rows(_ctx(other))) == []
+
+
+@pytest.mark.parametrize("numbers", [
+    ["13800001234", "13800005678", "138 0000 9999"],  # one 号段 decided once; spaced input takes the full path
+    ["14000001234", "14000005678"],  # 140 is no mobile range: refused the same way each time
+    ["17900001234", "12345678901", "11012345678", "0310-1234567", "4008001234"],  # carrier prefixes and the rest
+])
+def test_phone_verdicts_per_segment_equal_phonenumbers(numbers):
+    ctx = RosterContext(kind="hardship", today=date(2025, 3, 1), event_id=None, full=False, org_cache={}, actor=None)
+    for number in numbers * 2:  # the second round answers from the per-import memo
+        assert _outcome(lambda: roster._phone(number, ctx)) == _outcome(lambda: normalize_phone(number))
+
+
+def _outcome(call):
+    try:
+        return call()
+    except PhoneError as exc:
+        return f"error: {exc}"
+
+
+def test_validated_row_carries_sex_and_birth_date_for_the_person_insert(app):
+    t = org_tree()
+    number = new_id(sex="女", birth=date(1975, 8, 9))
+    with acting_as(user_in(t.town_a)) as me:
+        clean = roster.validate_row(_cells(t.town_a, number.lower()), _ctx(me))
+        [pid] = roster.upsert_person_ids([clean])
+    person = db.session.get(Person, pid)
+    assert (clean["id_number"], clean["sex"], clean["birth_date"]) == (number.upper(), "女", person.birth_date)
+    assert person.sex == "女" and person.birth_date.month == 8
+
+
+def test_reimport_updates_files_in_bulk_and_refreshes_loaded_ones(app):
+    t = org_tree()
+    user = user_in(t.town_a)
+    with acting_as(user) as me:
+        ctx = _ctx(me)
+        rows = [roster.validate_row(_cells(t.town_a, new_id(), 姓名=f"职工{i}"), ctx) for i in range(3)]
+        assert roster.apply_rows(rows, ctx) == (3, 0)
+        loaded = db.session.scalars(select(HardshipFile).order_by(HardshipFile.id)).all()
+        again = [roster.validate_row(_cells(t.town_a, r["id_number"], 主要致困原因="因灾", 家庭人口="6"), ctx)
+                 for r in rows]
+        assert roster.apply_rows(again, ctx) == (0, 3)
+    assert [(f.main_cause, f.family_size, f.per_capita_income_fen) for f in loaded] == [("因灾", 6, 40_000)] * 3
+    assert db.session.scalar(select(func.count()).select_from(FileStatusChange)) == 3

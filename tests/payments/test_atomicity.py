@@ -77,3 +77,28 @@ def test_failure_during_payment_leaves_nothing(app, world, client, monkeypatch, 
     assert resp.status_code == 500
     assert _counts() == before
     assert db.session.get(PaymentItem, item.id).status == "公示中"
+
+
+def test_failure_after_the_single_statement_leaves_nothing(app, world, client, monkeypatch, engine_name):
+    from caseapp.payments import fastpath, registration
+    from caseapp.payments.caps import PersonAidCounter
+    from caseapp.payments.settings import aid_type_named, set_aid_cap
+
+    with acting_as(world.admin):
+        set_aid_cap(aid_type_named("表彰奖励").id, 500_000)
+    event, category = make_award(world.project, max_count=5)
+    warm_up, recipient = (make_recipient(event, category, make_person(world.org.id, n)) for n in (3, 4))
+    with acting_as(world.caseworker):  # the counters exist: PostgreSQL takes the one-statement path
+        services.register_payment(world.project, "表彰奖励", 100_000, recipient_id=warm_up.id, on=date(2025, 6, 2))
+    token = issue_token(world.caseworker)
+    before = _counts()
+    person_used = db.session.scalar(select(func.sum(PersonAidCounter.used_fen)))
+    module, step = (fastpath, "register") if engine_name == "postgresql" else (registration, "_write")
+    _after_then_fail(monkeypatch, module, step)
+    body = {"project_code": "P-AWARD", "aid_type": "表彰奖励", "amount_fen": 100_000, "recipient_id": recipient.id}
+    resp = _post(app, client, "/api/v1/payments", token, body, key="k2")
+    assert resp.status_code == 500 and resp.json["error"] == "internal"
+    assert _counts() == before and db.session.scalar(select(func.sum(PersonAidCounter.used_fen))) == person_used
+    monkeypatch.undo()
+    resp = _post(app, client, "/api/v1/payments", token, body, key="k2")
+    assert resp.status_code == 201 and _counts()[0] == before[0] + 1

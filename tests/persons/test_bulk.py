@@ -70,3 +70,28 @@ def test_id_number_is_not_in_the_sqlite_file_after_commit(tmp_path):
     data = b"".join(p.read_bytes() for p in tmp_path.glob("raw.sqlite*"))
     assert "钱九".encode() in data  # the name is stored plain: the check would see the number too
     assert number.encode() not in data and b"13812345678" not in data
+
+
+def test_person_ids_come_back_in_row_order_for_new_known_and_repeated_numbers(app):
+    from caseapp.persons.bulk import upsert_person_ids
+
+    t = org_tree()
+    rows = _rows(5, t.town_a.id)
+    with acting_as(user_in(t.town_a)):
+        known = services.register_person("旧名", rows[3]["id_number"])
+        ids = upsert_person_ids([rows[0], rows[3], rows[1], {**rows[0], "name": "再次"}])
+    names = [db.session.get(Person, pk).name for pk in ids]
+    assert ids[0] == ids[3] and ids[1] == known.id and len(set(ids)) == 3
+    assert names == ["再次", "职工3", "职工1", "再次"]  # a repeated number: its last row wins
+
+
+def test_unchanged_rows_write_nothing_and_are_not_audited(app):
+    from caseapp.core.audit import AuditEvent
+
+    t = org_tree()
+    rows = _rows(3, t.town_a.id)
+    with acting_as(user_in(t.town_a)):
+        services.bulk_upsert_persons(rows)
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        services.bulk_upsert_persons(rows)
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before

@@ -51,3 +51,13 @@ def test_hardship_import_is_all_or_nothing_and_reimport_updates(org, operator):
     assert db.session.scalar(select(func.count()).select_from(Person)) == 3
     masked = openpyxl.load_workbook(io.BytesIO(services.export_roster("hardship"))).worksheets[0]
     assert not any(n in str([[c.value for c in r] for r in masked.iter_rows()]) for n in numbers)
+
+
+def test_an_import_is_one_audit_event(org, operator):
+    from caseapp.core.audit import AuditEvent
+
+    before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    services.import_roster("hardship", _roster(ids(4)), filename="h.xlsx", today=TODAY)
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id).offset(before)).all()
+    assert [e.action for e in events] == ["roster.import"]
+    assert events[0].after["created"] == 4 and not any(n in str(events[0].after) for n in ids(4))
