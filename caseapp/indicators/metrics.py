@@ -1,9 +1,10 @@
 """Set-based queries behind each metric: one GROUP BY per metric for all projects of a year."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from caseapp.awards.models import AwardCategory, AwardEvent, AwardRecipient
@@ -32,13 +33,6 @@ def total_paid(year: int, as_of: date) -> dict[int, int]:
     return {pid: int(total or 0) for pid, total in db.session.execute(stmt)}
 
 
-def people_paid(year: int, as_of: date) -> dict[int, int]:
-    """Distinct persons with money out per project (collectives are not persons)."""
-    paid = net_paid_items(year, as_of)
-    stmt = select(paid.c.project_id, func.count(distinct(paid.c.person_id))).group_by(paid.c.project_id)
-    return dict(db.session.execute(stmt).all())
-
-
 def _on_file(as_of: date):
     """Condition: a hardship file was 在档 on ``as_of``."""
     return and_(HardshipFile.filed_on.is_not(None), HardshipFile.filed_on <= as_of,
@@ -55,25 +49,40 @@ def _files_in_project_scope(year: int, as_of: date):
             .where(Project.year == year, _on_file(as_of)).distinct().subquery("onfile"))
 
 
-def coverage(year: int, as_of: date) -> dict[int, tuple[int, int]]:
-    """Per project: (persons 在档 in scope who were paid, persons 在档 in scope)."""
-    onfile, paid = _files_in_project_scope(year, as_of), net_paid_items(year, as_of)
+@dataclass
+class PaidFacts:
+    """Per project, from one pass over the ledger: people paid, items paid by the deadline, coverage."""
+
+    people: dict[int, int]
+    on_time: dict[int, tuple[int, int]]
+    coverage: dict[int, tuple[int, int]]
+
+
+def paid_facts(year: int, as_of: date, deadlines: dict[int, date]) -> PaidFacts:
+    """People paid, paid-by-deadline and coverage per project in ONE statement (the ledger is read once)."""
+    paid = net_paid_items(year, as_of).select().cte("paid")
+    due = case(*[(paid.c.project_id == pid, d) for pid, d in deadlines.items()], else_=None) if deadlines \
+        else literal(None)
+    people = (select(paid.c.project_id, func.count(distinct(paid.c.person_id)).label("people"),
+                     func.sum(case((paid.c.paid_on <= due, 1), else_=0)).label("on_time"),
+                     func.count().label("item_count")).group_by(paid.c.project_id).subquery("people"))
+    onfile = _files_in_project_scope(year, as_of)
     hit = select(paid.c.project_id, paid.c.person_id).distinct().subquery("hit")
-    stmt = (select(onfile.c.project_id, func.count(hit.c.person_id), func.count())
-            .outerjoin(hit, and_(hit.c.project_id == onfile.c.project_id, hit.c.person_id == onfile.c.person_id))
-            .group_by(onfile.c.project_id))
-    return {pid: (int(n), int(d)) for pid, n, d in db.session.execute(stmt)}
-
-
-def paid_by_deadline(year: int, as_of: date, deadlines: dict[int, date]) -> dict[int, tuple[int, int]]:
-    """Per project with a deadline: (items paid by the deadline, items paid)."""
-    if not deadlines:
-        return {}
-    paid = net_paid_items(year, as_of)
-    due = case(*[(paid.c.project_id == pid, d) for pid, d in deadlines.items()])
-    stmt = (select(paid.c.project_id, func.sum(case((paid.c.paid_on <= due, 1), else_=0)), func.count())
-            .where(paid.c.project_id.in_(list(deadlines))).group_by(paid.c.project_id))
-    return {pid: (int(on or 0), int(n)) for pid, on, n in db.session.execute(stmt)}
+    cover = (select(onfile.c.project_id, func.count(hit.c.person_id).label("n"), func.count().label("d"))
+             .outerjoin(hit, and_(hit.c.project_id == onfile.c.project_id, hit.c.person_id == onfile.c.person_id))
+             .group_by(onfile.c.project_id).subquery("cover"))
+    stmt = (select(Project.id, people.c.people, people.c.on_time, people.c.item_count, cover.c.n, cover.c.d)
+            .outerjoin(people, people.c.project_id == Project.id).outerjoin(cover, cover.c.project_id == Project.id)
+            .where(Project.year == year))
+    facts = PaidFacts({}, {}, {})
+    for pid, n_people, on_time, items, n, d in db.session.execute(stmt):
+        if items:
+            facts.people[pid] = int(n_people)
+            if pid in deadlines:
+                facts.on_time[pid] = (int(on_time or 0), int(items))
+        if d:
+            facts.coverage[pid] = (int(n or 0), int(d))
+    return facts
 
 
 def events_held(year: int, as_of: date) -> dict[int, int]:

@@ -53,9 +53,9 @@ def _fmt(value: Decimal) -> str:
 
 
 def gather(year: int, as_of: date, deadlines: dict[int, date]) -> Facts:
-    """Run each metric's query once for the whole year."""
-    return Facts(year, as_of, metrics.total_paid(year, as_of), metrics.people_paid(year, as_of),
-                 metrics.coverage(year, as_of), metrics.paid_by_deadline(year, as_of, deadlines), deadlines,
+    """Run each metric's query once for the whole year (the ledger is read twice: totals, then the rest)."""
+    paid = metrics.paid_facts(year, as_of, deadlines)
+    return Facts(year, as_of, metrics.total_paid(year, as_of), paid.people, paid.coverage, paid.on_time, deadlines,
                  metrics.events_held(year, as_of), metrics.awardees(year))
 
 
