@@ -25,6 +25,7 @@ class FileFilters:
     status: str = ""
     review_due_by: date | None = None  #: 在档 files whose yearly review is due on or before this date
     name: str = ""  #: 姓名 prefix
+    id_hash: str | None = None  #: keyed hash of a full 身份证号 (never the number itself)
 
 
 def _filtered(filters: FileFilters) -> Select:
@@ -40,6 +41,8 @@ def _filtered(filters: FileFilters) -> Select:
         stmt = stmt.where(HardshipFile.status == filters.status)
     if filters.review_due_by:
         stmt = stmt.where(HardshipFile.status == vocab.FILED, HardshipFile.review_due <= filters.review_due_by)
+    if filters.id_hash:
+        stmt = stmt.where(HardshipFile.person_id.in_(select(Person.id).where(Person.id_hash == filters.id_hash)))
     if filters.name.strip():
         stmt = stmt.where(HardshipFile.person_id.in_(
             select(Person.id).where(Person.name.startswith(filters.name.strip(), autoescape=True))))

@@ -8,9 +8,11 @@ from flask_login import current_user, login_required
 
 from caseapp.cases import queries, services, thresholds, vocab
 from caseapp.cases.forms import ApplicationForm, FileForm, NewFileForm, ReviewForm, StatusForm, ThresholdForm
+from caseapp.core.errors import ValidationFailed
 from caseapp.core.scoping import require_role
 from caseapp.core.templating import NAV
 from caseapp.orgs.services import get_by_code, list_orgs
+from caseapp.persons.search import recall, remember
 from caseapp.persons.services import WRITE_ROLES, get_person
 from caseapp.persons.views import FORM_ERRORS, form_error
 from caseapp.core.web import date_arg
@@ -19,6 +21,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAV.append(("cases.index", "困难职工档案", None))
 NAV.append(("cases.thresholds", "困难类别标准", ("admin", "auditor")))
 PER_PAGE = 50
+_SEARCHES = "case_searches"  #: session key of the list's name / 身份证号 searches
 BLANK_MEMBER_ROWS = 3
 
 
@@ -27,12 +30,28 @@ BLANK_MEMBER_ROWS = 3
 @login_required
 def index():
     """Files in scope, filtered by organisation, category, status and review due date."""
+    search = recall(_SEARCHES, request.args.get("t"))
     filters = queries.FileFilters(org_id=request.args.get("org", type=int), category=request.args.get("category", ""),
-                                  status=request.args.get("status", ""), review_due_by=date_arg("due_by"))
+                                  status=request.args.get("status", ""), review_due_by=date_arg("due_by"),
+                                  name=search.get("name", ""), id_hash=search.get("hash"))
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = queries.list_files(filters, page=page, per_page=PER_PAGE)
     return render_template("cases/index.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
-                           filters=filters, orgs=list_orgs(), vocab=vocab)
+                           filters=filters, orgs=list_orgs(), vocab=vocab, by_id=bool(search.get("hash")),
+                           token=request.args.get("t", ""))
+
+
+@bp.route("/search", methods=["POST"])
+@login_required
+def search():
+    """Search files by 姓名 or full 身份证号: the text goes into the session, the URL carries a token."""
+    try:
+        token = remember(_SEARCHES, request.form.get("q", ""))
+    except ValidationFailed as exc:
+        flash(exc.message, "warning")
+        token = None
+    args = {k: v for k, v in request.form.items() if k in ("org", "category", "status", "due_by") and v}
+    return redirect(url_for("cases.index", **args, **({"t": token} if token else {})))
 
 
 def _with_blank_members(form: FileForm, count: int = BLANK_MEMBER_ROWS) -> None:

@@ -1,27 +1,22 @@
 """Person pages: search (never with an ID number in the URL), register, detail (masked), audited full view."""
 from __future__ import annotations
 
-import re
-import secrets
-
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from caseapp.auth.roles import FULL_VIEW_ROLES
-from caseapp.core.crypto import lookup_hash
 from caseapp.core.errors import Conflict, ValidationFailed
 from caseapp.core.scoping import require_role
 from caseapp.core.templating import NAV
 from caseapp.orgs.services import list_orgs
 from caseapp.persons import services
 from caseapp.persons.forms import PersonEditForm, PersonForm, PersonSearchForm, RevealForm
+from caseapp.persons.search import recall, remember
 
 bp = Blueprint("persons", __name__, url_prefix="/persons")
 NAV.append(("persons.index", "人员", None))
 
-_ID_LIKE = re.compile(r"^[0-9０-９xX]{15,18}$")
 _SEARCHES = "person_searches"  #: session key: token → {"hash": …} or {"name": …}
-_KEEP_SEARCHES = 5
 
 
 #: service errors a form shows next to its fields (other domain errors get the error page)
@@ -44,7 +39,7 @@ def form_error(form, exc: ValidationFailed | Conflict) -> int:
 @login_required
 def index():
     """Persons in scope; the search comes from a token kept in the session, not from the URL."""
-    search = session.get(_SEARCHES, {}).get(request.args.get("t", ""), {})
+    search = recall(_SEARCHES, request.args.get("t"))
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = services.search_persons(search.get("name", ""), id_hash=search.get("hash"), page=page)
     form = PersonSearchForm(q=search.get("name", ""))
@@ -57,21 +52,12 @@ def index():
 def search():
     """Turn the posted search text into a session token; a 身份证号 is kept only as its keyed hash."""
     form = PersonSearchForm()
-    text = (form.q.data or "").strip() if form.validate_on_submit() else ""
-    if not text:
+    try:
+        token = remember(_SEARCHES, form.q.data if form.validate_on_submit() else "")
+    except ValidationFailed as exc:
+        flash(exc.message, "warning")
         return redirect(url_for("persons.index"))
-    if _ID_LIKE.match(text):
-        try:
-            entry = {"hash": lookup_hash(services.parse_id(text).value)}
-        except ValidationFailed as exc:
-            flash(exc.message, "warning")
-            return redirect(url_for("persons.index"))
-    else:
-        entry = {"name": text}
-    token = secrets.token_urlsafe(8)
-    kept = list(session.get(_SEARCHES, {}).items())[-(_KEEP_SEARCHES - 1):]
-    session[_SEARCHES] = dict(kept + [(token, entry)])
-    return redirect(url_for("persons.index", t=token))
+    return redirect(url_for("persons.index", t=token) if token else url_for("persons.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

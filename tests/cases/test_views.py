@@ -115,3 +115,20 @@ def test_admin_edits_thresholds(app, client):
     assert bad.status_code == 422 and "不能低于深度困难上限" in bad.get_data(as_text=True)
     page = client.get("/cases/thresholds").get_data(as_text=True)
     assert "¥600.00" in page and "¥1,200.00" in page
+
+
+def test_list_search_by_name_or_full_id_never_in_the_url(app, client):
+    t = org_tree()
+    login(client, user_in(t.town_a))
+    numbers = [new_id(), new_id()]
+    for name, number in zip(("张明", "李华"), numbers):
+        assert client.post("/cases/new", data=_new_form(t, number, name=name)).status_code == 302
+    resp = client.post("/cases/search", data={"q": numbers[1], "status": "申请"})
+    location = resp.headers["Location"]
+    assert resp.status_code == 302 and numbers[1] not in location and "t=" in location and "status=" in location
+    page = client.get(location).get_data(as_text=True)
+    assert "李华" in page and "张明" not in page and numbers[1] not in page
+    page = client.get(client.post("/cases/search", data={"q": "张"}).headers["Location"]).get_data(as_text=True)
+    assert "张明" in page and "李华" not in page
+    bad = client.post("/cases/search", data={"q": "13043419800101001"}, follow_redirects=True)
+    assert "身份证号" in bad.get_data(as_text=True)
