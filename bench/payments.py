@@ -9,30 +9,20 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psycopg  # noqa: E402
+from benchdb import throwaway_database  # noqa: E402
 from sqlalchemy import event, func, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from caseapp import create_app  # noqa: E402
 from caseapp.core import context  # noqa: E402
 from caseapp.core.db import db, utcnow  # noqa: E402
 
 BATCH = 10_000
-
-
-def _database(server: str):
-    base = make_url(server.replace("postgres://", "postgresql://", 1))
-    name = f"caseapp_bench_{uuid.uuid4().hex[:8]}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return admin, name, base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
 
 
 def _seed(n: int):
@@ -157,8 +147,7 @@ def _timed(fn) -> float:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    admin, name, url = _database(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
-    try:
+    with throwaway_database() as url:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         app.instance_path = tempfile.mkdtemp()
         with app.app_context():
@@ -167,9 +156,6 @@ def main() -> None:
             _run(n)
             db.session.remove()
             db.engine.dispose()
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _run(n: int) -> None:

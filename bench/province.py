@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from benchdb import throwaway_database  # noqa: E402,F401  (re-exported for the benchmarks)
 from sqlalchemy import text  # noqa: E402
 
 
@@ -29,25 +28,6 @@ class Scale:
     files: int = 300_000
     payments: int = 1_000_000
     year: int = 2025
-
-
-@contextmanager
-def throwaway_database():
-    """Create a database on DATABASE_URL's server, yield its SQLAlchemy URL, drop it afterwards."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    base = make_url(server.replace("postgres://", "postgresql://", 1))
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"caseapp_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def make_app(uri: str, instance: str):

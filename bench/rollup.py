@@ -16,7 +16,7 @@ import tempfile
 import time
 from datetime import date
 
-from province import Scale, build, make_app, throwaway_database, timed
+from province import Scale, build, make_app, throwaway_database
 from sqlalchemy import text
 
 FLOOR_SQL = """

@@ -16,14 +16,15 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 import zipfile
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import openpyxl
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from benchdb import throwaway_database  # noqa: E402
 
 TARGET_ROWS_PER_S = 5_000
 TARGET_RATIO = 3.0
@@ -88,24 +89,6 @@ def bare_pass(data: bytes) -> tuple[int, float]:
     return count, time.perf_counter() - start
 
 
-@contextmanager
-def fresh_database(server_url: str):
-    """A throw-away PostgreSQL database on the server, dropped afterwards."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = make_url(server_url.replace("postgres://", "postgresql://", 1))
-    name = f"caseapp_bench_{uuid.uuid4().hex[:8]}"
-    admin = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def service_import(uri: str, rows: int) -> tuple[int, float, float, float, int]:
     """Build the roster, time the bare pass and validate + import + commit (rows, bare s, import s, build s, bytes)."""
     from caseapp import create_app
@@ -162,7 +145,7 @@ def main() -> None:
     if not server.startswith(("postgres://", "postgresql")):
         raise SystemExit("DATABASE_URL must name a PostgreSQL server")
     load_before = os.getloadavg()[0]
-    with fresh_database(server) as uri:
+    with throwaway_database(server) as uri:
         count, bare, took, built, size = service_import(uri, args.rows)
     rate, ratio, peak = count / took, took / bare, peak_mib()
     print(f"roster: {count:,} rows, {size / 1048576:.1f} MiB .xlsx (built in {built:.1f} s); "

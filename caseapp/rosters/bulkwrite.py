@@ -134,7 +134,7 @@ def _evaluate(table: Table, column, default):
         return default.arg
     if default.is_callable:
         return default.arg(None)  # SQLAlchemy wraps zero-argument callables to take a context
-    raise NotImplementedError(f"{table.name}.{column.name}: SQL-expression defaults are not written by COPY")
+    raise TypeError(f"{table.name}.{column.name}: SQL-expression defaults are not written by COPY")
 
 
 def _bound(key: str, bind: Callable | None) -> Callable[[dict], object]:
