@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from caseapp.budgets.models import Indicator, Project, Rule
 from caseapp.core.db import db
 from caseapp.core.money import UNIT_FEN, format_yuan
-from caseapp.core.scoping import scoped
+from caseapp.core.scoping import scoped_with_ancestors
 
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒"}
 KIND_LABELS = {
@@ -50,8 +50,9 @@ class Problem:
 
 
 def run_checks(year: int) -> list[Problem]:
-    """All problems of ``year`` in scope (proposed and confirmed rules both count), errors first."""
-    stmt = (scoped(select(Project), Project.org_id).where(Project.year == year).order_by(Project.code)
+    """All problems of ``year`` for the projects the actor can read (own subtree and above), errors first."""
+    stmt = (scoped_with_ancestors(select(Project), Project.org_id).where(Project.year == year)
+            .order_by(Project.code)
             .options(selectinload(Project.plan_points), selectinload(Project.indicators)))
     projects = list(db.session.scalars(stmt))
     rules = _rules_by_project(year)
@@ -70,7 +71,7 @@ def run_checks(year: int) -> list[Problem]:
 
 def _rules_by_project(year: int) -> dict[int, list[Rule]]:
     """The year's live (proposed or confirmed) rules in scope, grouped by project id."""
-    stmt = scoped(select(Rule), Rule.org_id).where(
+    stmt = scoped_with_ancestors(select(Rule), Rule.org_id).where(
         Rule.year == year, Rule.status.in_(("proposed", "confirmed")), Rule.project_id.is_not(None))
     grouped: dict[int, list[Rule]] = {}
     for rule in db.session.scalars(stmt.order_by(Rule.id)):

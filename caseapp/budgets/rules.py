@@ -8,7 +8,7 @@ from caseapp.budgets.models import Project, Rule
 from caseapp.core.audit import record
 from caseapp.core.db import db
 from caseapp.core.errors import ValidationFailed
-from caseapp.core.scoping import get_scoped, require_role, scoped
+from caseapp.core.scoping import get_scoped, require_role, scoped, scoped_with_ancestors
 
 RULE_STATUS_LABELS = {"proposed": "待确认", "confirmed": "已确认", "rejected": "已驳回"}
 RULE_KIND_LABELS = {"headcount_cap": "人数上限", "per_person_amount": "每人金额", "deadline": "完成时限",
@@ -16,8 +16,8 @@ RULE_KIND_LABELS = {"headcount_cap": "人数上限", "per_person_amount": "每�
 
 
 def list_rules(year: int, status: str | None = None) -> list[Rule]:
-    """The year's rules in scope, optionally of one status, in document order."""
-    stmt = scoped(select(Rule), Rule.org_id).where(Rule.year == year).options(selectinload(Rule.project))
+    """The year's rules the actor can read (own subtree and above), optionally of one status, in document order."""
+    stmt = scoped_with_ancestors(select(Rule), Rule.org_id).where(Rule.year == year).options(selectinload(Rule.project))
     if status:
         stmt = stmt.where(Rule.status == status)
     return list(db.session.scalars(stmt.order_by(Rule.id)))

@@ -12,7 +12,7 @@ from caseapp.budgets.checks import Problem
 from caseapp.budgets.models import Project, Rule
 from caseapp.core.db import db
 from caseapp.core.money import format_yuan, to_fen
-from caseapp.core.scoping import scoped
+from caseapp.core.scoping import scoped_with_ancestors
 from caseapp.payments.models import LIVE_STATES, PaymentItem
 from caseapp.payments.reports import reconcile
 
@@ -25,7 +25,7 @@ def data_problems(year: int) -> list[Problem]:
 
 
 def _projects(year: int):
-    return scoped(select(Project), Project.org_id).where(Project.year == year)
+    return scoped_with_ancestors(select(Project), Project.org_id).where(Project.year == year)
 
 
 def _over_budget(year: int) -> list[Problem]:

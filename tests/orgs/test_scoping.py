@@ -69,3 +69,25 @@ def test_projects_of_the_county_are_visible_below_it_but_not_across(tree):
         with pytest.raises(NotFound):
             budgets.get_project(b_project.id)
         assert budgets.default_year(date(2025, 6, 1)) == 2025
+
+
+def test_checks_and_rules_of_the_county_are_readable_below_it(tree):
+    from decimal import Decimal
+
+    from caseapp.budgets.checks import run_checks
+    from caseapp.budgets.models import Project, Rule
+    from caseapp.budgets.rules import list_rules
+    from caseapp.core.db import db
+
+    county, a, b, a1 = tree
+    project = Project(year=2025, code="C-2", name="县级表彰项目", org_id=county.id, budget_fen=5_000_000)
+    db.session.add(project)
+    db.session.flush()
+    db.session.add_all([Rule(year=2025, org_id=county.id, project_id=project.id, kind="headcount_cap",
+                             value=Decimal(100), unit="人", status="confirmed", source_text="不超过100人"),
+                        Rule(year=2025, org_id=county.id, project_id=project.id, kind="per_person_amount",
+                             value=Decimal(1000), unit="元", status="confirmed", source_text="每人1000元")])
+    db.session.flush()
+    with acting_as(UserFactory(org=a1)):
+        assert len(list_rules(2025)) == 2
+        assert {p.kind for p in run_checks(2025)} == {"cap_over_budget", "plan_incomplete"}  # no plan stated
