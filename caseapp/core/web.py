@@ -6,7 +6,7 @@ import logging
 from flask import Flask, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from caseapp.core import context
@@ -37,6 +37,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _db_busy)
+    app.register_error_handler(IntegrityError, _db_conflict)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -119,11 +120,20 @@ def _http_error(exc: HTTPException):
     return error_response(status, _MESSAGES.get(status, exc.name), str(status))
 
 
+_BUSY = ("database is locked", "could not serialize", "deadlock detected")
+
+
 def _db_busy(exc: OperationalError):
-    if "database is locked" in str(exc) or "could not serialize" in str(exc):
+    if any(sign in str(exc) for sign in _BUSY):
         log.warning("database busy, request %s", g.get("request_id"))
         return error_response(503, "数据库繁忙，请稍后重试", "busy")
     return _unexpected(exc)
+
+
+def _db_conflict(exc: IntegrityError):
+    """A constraint the services did not foresee (two people submitting the same thing at once): 409, not 500."""
+    log.warning("integrity error in request %s: %s", g.get("request_id"), type(exc.orig).__name__)
+    return error_response(409, "数据冲突：可能有人同时提交了相同的内容，请刷新页面后重试", "conflict")
 
 
 def _unexpected(exc: Exception):
