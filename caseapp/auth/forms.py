@@ -1,5 +1,5 @@
 """Login, password and user administration forms."""
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from caseapp.auth.roles import ROLES
@@ -29,9 +29,3 @@ class OrgForm(BaseForm):
     code = StringField("组织代码", validators=[DataRequired(), Length(max=32)])
     name = StringField("组织名称", validators=[DataRequired(), Length(max=200)])
     parent_code = SelectField("上级组织", validators=[DataRequired()])
-
-
-class ConfirmForm(BaseForm):
-    """A form with only the CSRF token, for POST buttons."""
-
-    confirm = BooleanField(default=True)

@@ -14,8 +14,6 @@ _BY_LABEL["领导(集体研究)"] = "leader"
 
 #: roles that may see full personal data on request (each view audited)
 FULL_VIEW_ROLES = ("caseworker", "reviewer", "finance", "admin")
-#: roles that may change nothing (auditors read everything in scope)
-READ_ONLY_ROLES = ("auditor",)
 
 
 def parse_role(text: str) -> str:

@@ -14,7 +14,7 @@ from caseapp.auth.roles import parse_role
 from caseapp.core.audit import record
 from caseapp.core.db import db, utcnow
 from caseapp.core.errors import ValidationFailed
-from caseapp.core.scoping import require_org_in_scope, require_role
+from caseapp.core.scoping import require_org_in_scope, require_role, scoped
 from caseapp.orgs.services import get_by_code
 
 MIN_PASSWORD = 10
@@ -56,6 +56,12 @@ def create_user(username: str, org_code: str, roles: list[str], *, password: str
     db.session.flush()
     record("user.create", user, after={"username": username, "org": org.code, "roles": role_keys})
     return user
+
+
+def list_users() -> list[User]:
+    """Users of the actor's subtree (admins and auditors)."""
+    require_role("admin", "auditor")
+    return list(db.session.scalars(scoped(select(User), User.org_id).order_by(User.username)))
 
 
 def _locked(user: User) -> bool:
@@ -125,8 +131,10 @@ def change_password(user: User, old: str, new: str) -> None:
 
 def set_enabled(user: User, enabled: bool) -> None:
     """Enable or disable an account (admins only); disabling ends its sessions and tokens."""
-    require_role("admin")
+    principal = require_role("admin")
     require_org_in_scope(user.org_id)
+    if not enabled and principal.user_id == user.id:
+        raise ValidationFailed("不能停用自己的账号")
     user.is_enabled = enabled
     end_other_sessions(user)
     record("user.enable" if enabled else "user.disable", user)

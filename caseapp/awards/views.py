@@ -58,16 +58,21 @@ def index():
 def detail(event_id: int):
     """An event: categories with caps and amounts, recipients in scope, nomination forms."""
     event = services.get_event(event_id)
-    person_form, collective_form = PersonNominationForm(), CollectiveNominationForm()
-    orgs = [(o.code, f"{o.code} {o.name}") for o in list_orgs()]
-    person_form.org_code.choices = collective_form.org_code.choices = orgs
-    person_form.category.choices = [(c.id, c.name) for c in event.categories if c.kind == "individual"]
-    collective_form.category.choices = [(c.id, c.name) for c in event.categories if c.kind == "collective"]
+    person_form = _nomination_form(PersonNominationForm, event, "individual")
+    collective_form = _nomination_form(CollectiveNominationForm, event, "collective")
     counts = {c.id: services.confirmed_count(c) for c in event.categories}
     return render_template("awards/detail.html", event=event, counts=counts,
                            recipients=recipients.list_recipients(event), warnings=services.date_warnings(event),
                            person_form=person_form, collective_form=collective_form,
                            category_form=CategoryForm(), edit_form=CategoryEditForm(), withdraw_form=WithdrawForm())
+
+
+def _nomination_form(form_class, event, kind: str | None = None):
+    """A nomination form offering the organisations in scope and the event's categories (of ``kind``)."""
+    form = form_class()
+    form.org_code.choices = [(o.code, f"{o.code} {o.name}") for o in list_orgs()]
+    form.category.choices = [(c.id, c.name) for c in event.categories if kind is None or c.kind == kind]
+    return form
 
 
 @bp.route("/<int:event_id>/categories", methods=["POST"])
@@ -110,9 +115,7 @@ def category_edit(event_id: int, category_id: int):
 def nominate_person(event_id: int):
     """Nominate a person in an individual category."""
     event = services.get_event(event_id)
-    form = PersonNominationForm()
-    form.org_code.choices = [(o.code, o.code) for o in list_orgs()]
-    form.category.choices = [(c.id, c.name) for c in event.categories]
+    form = _nomination_form(PersonNominationForm, event)
     try:
         if not form.validate_on_submit():
             raise ValidationFailed(form.error_text())
@@ -130,9 +133,7 @@ def nominate_person(event_id: int):
 def nominate_collective(event_id: int):
     """Nominate a 先进集体."""
     event = services.get_event(event_id)
-    form = CollectiveNominationForm()
-    form.org_code.choices = [(o.code, o.code) for o in list_orgs()]
-    form.category.choices = [(c.id, c.name) for c in event.categories]
+    form = _nomination_form(CollectiveNominationForm, event)
     try:
         if not form.validate_on_submit():
             raise ValidationFailed(form.error_text())

@@ -60,6 +60,11 @@ def import_upload():
     return render_template("budgets/import_upload.html", form=form)
 
 
+def _upload_again():
+    flash("没有待确认的导入文件，请重新上传", "warning")
+    return redirect(url_for("budgets.import_upload"))
+
+
 @bp.route("/budgets/import/preview")
 @login_required
 def import_preview():
@@ -67,8 +72,7 @@ def import_preview():
     require_role("admin")
     pending = _pending()
     if pending is None:
-        flash("没有待确认的导入文件，请重新上传", "warning")
-        return redirect(url_for("budgets.import_upload"))
+        return _upload_again()
     info, data = pending
     plan = importer.preview(data, info["filename"], info["year"], info["org"])
     return render_template("budgets/import_preview.html", plan=plan, KINDS=rules.RULE_KIND_LABELS)
@@ -81,8 +85,7 @@ def import_confirm():
     require_role("admin")
     pending = _pending()
     if pending is None:
-        flash("没有待确认的导入文件，请重新上传", "warning")
-        return redirect(url_for("budgets.import_upload"))
+        return _upload_again()
     info, data = pending
     matches = {int(key.removeprefix("rule_")): value for key, value in request.form.items()
                if re.fullmatch(r"rule_\d+", key)}

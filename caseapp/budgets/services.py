@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from caseapp.budgets.models import Project
+from caseapp.core.calendar import month_end
 from caseapp.core.db import db
 from caseapp.core.errors import NotFound
 from caseapp.core.scoping import scoped_with_ancestors
@@ -52,11 +53,7 @@ def get_project_by_code(code: str, year: int | None = None) -> Project:
 
 def planned_percent(project: Project, on: date) -> int:
     """The cumulative share of the budget the plan expects spent by ``on`` (the last passed month end)."""
-    if on.year < project.year:
-        return 0
-    month = 12 if on.year > project.year else on.month
-    due = [p.percent for p in project.plan_points if p.month <= month and _month_passed(project.year, p.month, on)]
-    return max(due, default=0)
+    return max((p.percent for p in project.plan_points if _month_passed(project.year, p.month, on)), default=0)
 
 
 def next_plan_point(project: Project, on: date):
@@ -68,11 +65,5 @@ def next_plan_point(project: Project, on: date):
 
 
 def _month_passed(year: int, month: int, on: date) -> bool:
-    from caseapp.core.calendar import month_end
+    return on > month_end(year, month)
 
-    return on > month_end(year, month) if (year, month) >= (on.year, on.month) else True
-
-
-def project_count(year: int) -> int:
-    return db.session.scalar(scoped_with_ancestors(select(func.count(Project.id)), Project.org_id)
-                             .where(Project.year == year))

@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 from caseapp.cases import queries, services, thresholds, vocab
 from caseapp.cases.forms import ApplicationForm, FileForm, NewFileForm, ReviewForm, StatusForm, ThresholdForm
 from caseapp.core.errors import ValidationFailed
+from caseapp.core.forms import submit
 from caseapp.core.scoping import require_role
 from caseapp.core.templating import NAV
 from caseapp.orgs.services import get_by_code, list_orgs
 from caseapp.persons.search import recall, remember
 from caseapp.persons.services import WRITE_ROLES, get_person
-from caseapp.persons.views import FORM_ERRORS, form_error
 from caseapp.core.web import date_arg
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -68,18 +68,11 @@ def new():
     form = ApplicationForm() if person else NewFileForm()
     if not person:
         form.org_code.choices = [(o.code, o.name) for o in list_orgs()]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            f = _open(form, person)
-        except FORM_ERRORS as exc:
-            status = form_error(form, exc)
-        else:
-            flash("已提交困难职工档案申请", "success")
-            return redirect(url_for("cases.detail", file_id=f.id))
-    elif form.is_submitted():
-        status = 422
-    else:
+    f, status = submit(form, lambda: _open(form, person))
+    if f is not None:
+        flash("已提交困难职工档案申请", "success")
+        return redirect(url_for("cases.detail", file_id=f.id))
+    if not form.is_submitted():
         _with_blank_members(form)
     return render_template("cases/form.html", form=form, person=person, file=None), status
 
@@ -112,18 +105,11 @@ def edit(file_id: int):
     require_role(*WRITE_ROLES)
     f = services.get_file(file_id)
     form = FileForm(obj=f)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_file(f, form.file_data(), form.member_rows())
-        except FORM_ERRORS as exc:
-            status = form_error(form, exc)
-        else:
-            flash("已保存", "success")
-            return redirect(url_for("cases.detail", file_id=f.id))
-    elif form.is_submitted():
-        status = 422
-    else:
+    saved, status = submit(form, lambda: services.update_file(f, form.file_data(), form.member_rows()))
+    if saved is not None:
+        flash("已保存", "success")
+        return redirect(url_for("cases.detail", file_id=f.id))
+    if not form.is_submitted():
         for entry, member in zip(form.members, f.members):
             entry.form.id.data, entry.form.id_number.data = str(member.id), ""
         _with_blank_members(form, 2)
@@ -165,18 +151,13 @@ def thresholds_page():
     require_role("admin", "auditor")
     form = ThresholdForm(year=date.today().year)
     form.org_code.choices = [(o.code, o.name) for o in list_orgs()]
-    status = 200
-    if form.validate_on_submit():
+    if form.is_submitted():
         require_role("admin")
-        try:
-            thresholds.save_threshold(form.year.data, get_by_code(form.org_code.data), form.deep_max_fen.data,
-                                      form.relative_max_fen.data, form.basis.data or "")
-        except FORM_ERRORS as exc:
-            status = form_error(form, exc)
-        else:
-            flash("已保存困难类别标准", "success")
-            return redirect(url_for("cases.thresholds"))
-    elif form.is_submitted():
-        status = 422
+    saved, status = submit(form, lambda: thresholds.save_threshold(
+        form.year.data, get_by_code(form.org_code.data), form.deep_max_fen.data, form.relative_max_fen.data,
+        form.basis.data or ""))
+    if saved is not None:
+        flash("已保存困难类别标准", "success")
+        return redirect(url_for("cases.thresholds"))
     return render_template("cases/thresholds.html", form=form, rows=thresholds.list_thresholds(),
                            can_edit=current_user.has_role("admin")), status

@@ -1,9 +1,24 @@
-"""Form base class: CSRF from Flask-WTF, WTForms' built-in messages in Chinese."""
+"""Form base class: CSRF from Flask-WTF, WTForms' built-in messages in Chinese, service errors by field."""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from flask import flash
 from flask_wtf import FlaskForm
+
+from caseapp.core.errors import Conflict, ValidationFailed
+
+T = TypeVar("T")
+
+#: service errors a form shows next to its fields (other domain errors get the error page)
+FORM_ERRORS = (ValidationFailed, Conflict)
 
 
 class BaseForm(FlaskForm):
     """Every form inherits Chinese validation messages."""
+
+    #: service field names that differ from this form's field names ("amount_fen" → "amount")
+    field_aliases: dict[str, str] = {}
 
     class Meta:
         locales = ["zh_CN", "zh"]
@@ -11,3 +26,25 @@ class BaseForm(FlaskForm):
     def error_text(self) -> str:
         """Every field error in one Chinese sentence, for a flash or a refusal."""
         return "；".join(e for errors in self.errors.values() for e in errors)
+
+    def show_error(self, exc: ValidationFailed | Conflict) -> int:
+        """Show a service's error next to the field it names (else as a flash); returns the HTTP status."""
+        name = (exc.field or "").split(".")[0]
+        field = None if not name or "[" in name else getattr(self, self.field_aliases.get(name, name), None)
+        if field is None or not hasattr(field, "errors"):
+            flash(exc.message, "warning")
+            return exc.status
+        field.errors = [*field.errors, exc.message]
+        if isinstance(exc, Conflict) and name == "id_number":  # a number registered elsewhere is not echoed back
+            field.raw_data, field.data = [], ""
+        return exc.status
+
+
+def submit(form: BaseForm, work: Callable[[], T]) -> tuple[T | None, int]:
+    """Validate a posted ``form`` and run ``work()``: (its result, 200), or (None, status) to re-show the form."""
+    if not form.validate_on_submit():
+        return None, 422 if form.is_submitted() else 200
+    try:
+        return work(), 200
+    except FORM_ERRORS as exc:
+        return None, form.show_error(exc)

@@ -11,9 +11,13 @@ from caseapp.budgets.models import Indicator, Project
 from caseapp.core.audit import record
 from caseapp.core.context import current_principal
 from caseapp.core.db import db
-from caseapp.core.scoping import scoped
+from caseapp.core.scoping import require_role, scoped
 from caseapp.indicators.models import IndicatorSnapshot, ManualValue, Rollup
 from caseapp.indicators.services import Value, compute, gather, judge
+
+
+#: who may recompute (the operator and the scheduled job always may)
+ROLLUP_ROLES = ("admin", "reviewer", "caseworker")
 
 
 @dataclass
@@ -75,6 +79,7 @@ def _manual_value(m: ManualValue | None) -> tuple[Value, bool | None]:
 
 def run_rollup(year: int, as_of: date) -> tuple[Rollup, list[RollupRow]]:
     """Compute every indicator of ``year`` from data up to ``as_of`` and store a snapshot of each."""
+    require_role(*ROLLUP_ROLES)
     indicators = _indicators(year)
     facts = gather(year, as_of, _deadlines(year, indicators))
     manual = _latest_manual([i.id for i in indicators])

@@ -19,6 +19,7 @@ def yuan_to_fen(text: str | None, field: str) -> int | None:
 
 
 class ModelWorkerEditForm(BaseForm):
+    field_aliases = {"allowance_monthly_fen": "allowance_monthly"}
     level = SelectField("劳模级别", choices=[(v, v) for v in LEVELS])
     title = StringField("荣誉称号", validators=[DataRequired(message="请填写荣誉称号"), Length(max=100)])
     year_awarded = IntegerField("授予年份", validators=[DataRequired(message="请填写授予年份"),
@@ -48,6 +49,7 @@ class ModelWorkerForm(ModelWorkerEditForm):
 
 
 class BenefitRuleForm(BaseForm):
+    field_aliases = {"amount_fen": "amount", "threshold_fen": "threshold"}
     year = IntegerField("适用年度", validators=[DataRequired(message="请填写年度"), NumberRange(2000, 2100)])
     shape = SelectField("规则类型", choices=list(SHAPES.items()))
     level = SelectField("适用级别", choices=[("", "全部级别")] + [(v, v) for v in LEVELS])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core.forms import submit
 from caseapp.core.scoping import require_global_admin, require_role
 from caseapp.core.templating import NAV
 from caseapp.modelworkers import benefits, services
@@ -15,16 +15,6 @@ from caseapp.orgs.services import list_orgs
 bp = Blueprint("modelworkers", __name__, url_prefix="/model-workers")
 NAV.append(("modelworkers.index", "劳模", None))
 PER_PAGE = 50
-
-
-def form_failed(form, exc: ValidationFailed | Conflict) -> None:
-    """Show a service's refusal next to the field it names, or at the top of the page."""
-    field = getattr(form, {"allowance_monthly_fen": "allowance_monthly", "amount_fen": "amount",
-                           "threshold_fen": "threshold"}.get(exc.field or "", exc.field or ""), None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, exc.message]
-    else:
-        form.form_errors.append(exc.message)
 
 
 @bp.route("/")
@@ -48,17 +38,13 @@ def new():
     require_role(*services.WRITE_ROLES)
     form = ModelWorkerForm()
     form.org_code.choices = [(o.code, f"{o.code} {o.name}") for o in list_orgs()]
-    if form.validate_on_submit():
-        try:
-            mw = services.create_model_worker(name=form.name.data, id_number=form.id_number.data,
-                                              phone=form.phone.data, org_code=form.org_code.data,
-                                              **form.fields_for_service())
-        except (ValidationFailed, Conflict) as exc:
-            form_failed(form, exc)
-        else:
-            flash(f"已登记劳模 {mw.person.name}（{mw.title}）", "success")
-            return redirect(url_for("modelworkers.detail", mw_id=mw.id))
-    return render_template("modelworkers/form.html", form=form, mw=None), 422 if form.errors else 200
+    mw, status = submit(form, lambda: services.create_model_worker(
+        name=form.name.data, id_number=form.id_number.data, phone=form.phone.data, org_code=form.org_code.data,
+        **form.fields_for_service()))
+    if mw is not None:
+        flash(f"已登记劳模 {mw.person.name}（{mw.title}）", "success")
+        return redirect(url_for("modelworkers.detail", mw_id=mw.id))
+    return render_template("modelworkers/form.html", form=form, mw=None), status
 
 
 @bp.route("/<int:mw_id>")
@@ -78,15 +64,11 @@ def edit(mw_id: int):
     form = ModelWorkerEditForm(obj=mw)
     if request.method == "GET":
         form.allowance_monthly.data = f"{mw.allowance_monthly_fen / 100:.2f}" if mw.allowance_monthly_fen else ""
-    if form.validate_on_submit():
-        try:
-            services.update_model_worker(mw, **form.fields_for_service())
-        except (ValidationFailed, Conflict) as exc:
-            form_failed(form, exc)
-        else:
-            flash("已保存", "success")
-            return redirect(url_for("modelworkers.detail", mw_id=mw.id))
-    return render_template("modelworkers/form.html", form=form, mw=mw), 422 if form.errors else 200
+    saved, status = submit(form, lambda: services.update_model_worker(mw, **form.fields_for_service()))
+    if saved is not None:
+        flash("已保存", "success")
+        return redirect(url_for("modelworkers.detail", mw_id=mw.id))
+    return render_template("modelworkers/form.html", form=form, mw=mw), status
 
 
 @bp.route("/benefit-rules", methods=["GET", "POST"])
@@ -96,15 +78,10 @@ def rules():
     if request.method == "POST":
         require_role("admin")
     form = BenefitRuleForm()
-    if form.validate_on_submit():
-        try:
-            benefits.create_rule(**form.fields_for_service())
-        except (ValidationFailed, Conflict) as exc:
-            form_failed(form, exc)
-        else:
-            flash("已新增帮扶标准", "success")
-            return redirect(url_for("modelworkers.rules"))
-    status = 422 if form.errors else 200
+    created, status = submit(form, lambda: benefits.create_rule(**form.fields_for_service()))
+    if created is not None:
+        flash("已新增帮扶标准", "success")
+        return redirect(url_for("modelworkers.rules"))
     return render_template("modelworkers/rules.html", rules=benefits.list_rules(), form=form), status
 
 
@@ -119,12 +96,8 @@ def rule_edit(rule_id: int):
         form.level.data = rule.level or ""
         form.amount.data = f"{rule.amount_fen / 100:.2f}" if rule.amount_fen is not None else ""
         form.threshold.data = f"{rule.threshold_fen / 100:.2f}" if rule.threshold_fen is not None else ""
-    if form.validate_on_submit():
-        try:
-            benefits.update_rule(rule, **form.fields_for_service())
-        except (ValidationFailed, Conflict) as exc:
-            form_failed(form, exc)
-        else:
-            flash("已保存帮扶标准", "success")
-            return redirect(url_for("modelworkers.rules"))
-    return render_template("modelworkers/rule_form.html", form=form, rule=rule), 422 if form.errors else 200
+    saved, status = submit(form, lambda: benefits.update_rule(rule, **form.fields_for_service()))
+    if saved is not None:
+        flash("已保存帮扶标准", "success")
+        return redirect(url_for("modelworkers.rules"))
+    return render_template("modelworkers/rule_form.html", form=form, rule=rule), status

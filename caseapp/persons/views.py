@@ -5,7 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from caseapp.auth.roles import FULL_VIEW_ROLES
-from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core.errors import ValidationFailed
+from caseapp.core.forms import submit
 from caseapp.core.scoping import require_role
 from caseapp.core.templating import NAV
 from caseapp.orgs.services import list_orgs
@@ -17,22 +18,6 @@ bp = Blueprint("persons", __name__, url_prefix="/persons")
 NAV.append(("persons.index", "人员", None))
 
 _SEARCHES = "person_searches"  #: session key: token → {"hash": …} or {"name": …}
-
-
-#: service errors a form shows next to its fields (other domain errors get the error page)
-FORM_ERRORS = (ValidationFailed, Conflict)
-
-
-def form_error(form, exc: ValidationFailed | Conflict) -> int:
-    """Show a service's error next to its field (or on top of the form); returns the HTTP status."""
-    field = getattr(form, (exc.field or "").split(".")[0].split("[")[0], None) if exc.field else None
-    if field is not None and exc.field and "[" not in exc.field:
-        field.errors = [*field.errors, exc.message]
-        if isinstance(exc, Conflict):  # a number registered elsewhere is not echoed back in full
-            field.raw_data, field.data = [], ""
-    else:
-        flash(exc.message, "warning")
-    return exc.status
 
 
 @bp.route("/")
@@ -67,18 +52,12 @@ def new():
     require_role(*services.WRITE_ROLES)
     form = PersonForm()
     form.org_code.choices = [(o.code, o.name) for o in list_orgs()]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            person = services.register_person(**_person_values(form), sex=form.sex.data or None,
-                                              id_number=form.id_number.data, org_code=form.org_code.data)
-        except FORM_ERRORS as exc:
-            status = form_error(form, exc)
-        else:
-            flash(f"已登记 {person.name}", "success")
-            return redirect(url_for("persons.detail", person_id=person.id))
-    elif form.is_submitted():
-        status = 422
+    person, status = submit(form, lambda: services.register_person(
+        **_person_values(form), sex=form.sex.data or None, id_number=form.id_number.data,
+        org_code=form.org_code.data))
+    if person is not None:
+        flash(f"已登记 {person.name}", "success")
+        return redirect(url_for("persons.detail", person_id=person.id))
     return render_template("persons/form.html", form=form, person=None), status
 
 
@@ -128,15 +107,8 @@ def edit(person_id: int):
     require_role(*services.WRITE_ROLES)
     person = services.get_person(person_id)
     form = PersonEditForm(obj=person, bank_account="", phone="")
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_person(person, **_person_values(form))
-        except FORM_ERRORS as exc:
-            status = form_error(form, exc)
-        else:
-            flash("已保存", "success")
-            return redirect(url_for("persons.detail", person_id=person.id))
-    elif form.is_submitted():
-        status = 422
+    saved, status = submit(form, lambda: services.update_person(person, **_person_values(form)))
+    if saved is not None:
+        flash("已保存", "success")
+        return redirect(url_for("persons.detail", person_id=person.id))
     return render_template("persons/form.html", form=form, person=person), status

@@ -11,20 +11,14 @@ from caseapp.modelworkers.models import ModelWorker
 from caseapp.persons.models import Person
 from caseapp.rosters import services as rosters
 from tests.conftest import acting_as
+from tests.xlsx import workbook
 
 HEADERS = ["姓名", "身份证号", "手机号", "所属工会", "劳模级别", "荣誉称号", "授予年份", "是否困难劳模"]
 ID1, ID2 = make_id_number(seq=201), make_id_number(seq=203)
 
 
 def xlsx(rows) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook(HEADERS, rows)
 
 
 def _rows(tree, hardship="否"):

@@ -1,8 +1,6 @@
 """Set-based batch registration and the "payment" roster kind: all or nothing, refusals name the rows."""
-import io
 from datetime import date
 
-import openpyxl
 import pytest
 from sqlalchemy import event, func, select
 
@@ -17,19 +15,13 @@ from caseapp.payments.settings import aid_type_named, set_aid_cap
 from caseapp.rosters import services as rosters
 from tests.conftest import acting_as
 from tests.payments.conftest import id_number, make_award, make_filed, make_person, make_recipient
+from tests.xlsx import workbook
 
 HEADERS = ["项目编码", "发放类型", "姓名", "身份证号", "金额(元)", "发放事由"]
 
 
 def xlsx(rows) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook(HEADERS, rows)
 
 
 def _import(rows, dry_run=False):
