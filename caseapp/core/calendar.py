@@ -1,7 +1,8 @@
 """Deadline dates: lunar festivals, the official workday calendar and its fallback.
 
-No function here reads the clock: callers pass every date in, so the same code gives the
-same answer in a web request, a worker process and a test.
+No function here reads the clock, except ``local_today`` / ``local_now`` (the one "today" of the whole
+application, in the configured zone): callers pass every date in, so the same code gives the same answer
+in a web request, a worker process and a test.
 """
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from lunar_python import Lunar, Solar
 
 __all__ = [
     "DeadlineDate",
+    "local_now",
+    "local_today",
+    "local_zone",
     "WorkCalendar",
     "chuxi",
     "format_date_zh",
@@ -46,6 +51,29 @@ class DeadlineDate:
     date: dt.date
     provisional: bool
     explanation_zh: str
+
+
+# ---------------------------------------------------------------- the one "today"
+
+
+def local_zone() -> ZoneInfo:
+    """The configured zone for schedules and dates shown to people (Asia/Shanghai by default)."""
+    try:
+        from flask import current_app
+
+        return ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai"))
+    except RuntimeError:  # outside an app context (a bench script, a unit test)
+        return ZoneInfo("Asia/Shanghai")
+
+
+def local_now(now: dt.datetime | None = None) -> dt.datetime:
+    """The current time (or ``now``) in the configured zone."""
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(local_zone())
+
+
+def local_today(now: dt.datetime | None = None) -> dt.date:
+    """Today in the configured zone: at 00:30 in Shanghai it is already tomorrow, whatever the server's zone."""
+    return local_now(now).date()
 
 
 # ---------------------------------------------------------------- plain dates

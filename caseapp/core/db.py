@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -86,3 +87,10 @@ def engine_options(uri: str) -> dict:
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": 15, "check_same_thread": False}}
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+
+
+def insert_ignoring_conflicts(model, dialect_name: str | None = None, **values):
+    """INSERT … ON CONFLICT DO NOTHING of one row of ``model``: "at most once", decided by a unique key."""
+    dialect_name = dialect_name or db.session.get_bind().dialect.name
+    module = postgresql if dialect_name == "postgresql" else sqlite
+    return module.insert(model).values(**values).on_conflict_do_nothing()

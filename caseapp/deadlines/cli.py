@@ -11,7 +11,7 @@ from caseapp.core.errors import ValidationFailed
 from caseapp.deadlines import services
 from caseapp.deadlines.scan import scan
 from caseapp.deadlines.sources import deadlines_for_year
-from caseapp.jobs.clock import local_today
+from caseapp.core.calendar import local_today
 
 deadlines_cli = AppGroup("deadlines", help="截止日期：列表与检查")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from caseapp.deadlines.scan import scan as run_scan
-from caseapp.jobs.clock import local_today
+from caseapp.core.calendar import local_today
 from caseapp.jobs.registry import job
 
 

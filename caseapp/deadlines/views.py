@@ -10,7 +10,7 @@ from caseapp.deadlines import services
 from caseapp.deadlines.forms import HolidayOverrideForm
 from caseapp.deadlines.models import BEFORE_LABELS, FESTIVAL_LABELS, KINDS
 from caseapp.deadlines.sources import deadlines_for_year
-from caseapp.jobs.clock import local_today
+from caseapp.core.calendar import local_today
 
 bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
 NAV.append(("deadlines.index", "截止日期", None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from caseapp.indicators.rollup import run_rollup
-from caseapp.jobs.clock import local_today
+from caseapp.core.calendar import local_today
 from caseapp.jobs.registry import job
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import or_, update
 
 from caseapp.core.db import db, utcnow
 from caseapp.jobs.models import JobLease
-from caseapp.jobs.upsert import insert_ignoring_conflicts
+from caseapp.core.db import insert_ignoring_conflicts
 
 KEY_PREFIX = "caseapp:lock:"
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from caseapp.budgets.checks import run_checks
-from caseapp.jobs.clock import local_today
+from caseapp.core.calendar import local_today
 from caseapp.jobs.registry import job
 from caseapp.payments.checks import data_problems
 

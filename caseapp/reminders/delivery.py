@@ -14,9 +14,9 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
 from caseapp.core.db import db, utcnow
-from caseapp.jobs.clock import local_today
+from caseapp.core.calendar import local_today
 from caseapp.jobs.runner import scrub_error
-from caseapp.jobs.upsert import insert_ignoring_conflicts
+from caseapp.core.db import insert_ignoring_conflicts
 from caseapp.reminders import mail
 from caseapp.reminders.models import Reminder, ReminderDigest
 

@@ -8,7 +8,7 @@ from caseapp.core import audit
 from caseapp.core.db import db, utcnow
 from caseapp.core.errors import Conflict, NotFound
 from caseapp.core.scoping import principal_or_deny, require_role, scoped
-from caseapp.jobs.upsert import insert_ignoring_conflicts
+from caseapp.core.db import insert_ignoring_conflicts
 from caseapp.orgs.models import Organisation
 from caseapp.reminders.models import Reminder, ReminderDigest
 

@@ -9,6 +9,7 @@ import click
 
 from caseapp.core.cli import emit_json, export_group, import_group, operator_command, say
 from caseapp.core.db import db
+from caseapp.core.calendar import local_today
 from caseapp.rosters import services
 from caseapp.rosters.base import get_kind
 
@@ -42,7 +43,7 @@ def template_cmd(kind: str, out: str) -> None:
 def import_roster_cmd(kind: str, file: str, event_id: int | None, dry_run: bool, as_json: bool) -> None:
     """Import a roster file; exit 1 when any row has an error."""
     result = services.import_roster(kind, Path(file).read_bytes(), filename=Path(file).name,
-                                    event_id=event_id, dry_run=dry_run, today=services.local_today())
+                                    event_id=event_id, dry_run=dry_run, today=local_today())
     if as_json:
         emit_json(result.as_dict())
     for e in result.errors:

@@ -4,14 +4,14 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 
 from caseapp.auth.roles import FULL_VIEW_ROLES
 from caseapp.core import excel
 from caseapp.core.audit import record
+from caseapp.core.calendar import local_today
 from caseapp.core.context import Principal
 from caseapp.core.db import db
 from caseapp.core.errors import DomainError, ValidationFailed
@@ -47,11 +47,6 @@ class ImportResult:
     def as_dict(self) -> dict:
         return {"rows": self.rows, "created": self.created, "updated": self.updated,
                 "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors]}
-
-
-def local_today() -> date:
-    """Today in the configured time zone (Asia/Shanghai)."""
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def max_rows() -> int:

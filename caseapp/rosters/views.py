@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from caseapp.auth.roles import FULL_VIEW_ROLES
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.templating import NAV
+from caseapp.core.calendar import local_today
 from caseapp.rosters import errorfiles, services
 from caseapp.rosters.base import all_kinds, get_kind
 
@@ -54,7 +55,7 @@ def upload(kind: str):
     data = upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
     try:
         result = services.import_roster(kind, data, filename=upload.filename, event_id=_event_id(request.form),
-                                        dry_run=bool(request.form.get("dry_run")), today=services.local_today())
+                                        dry_run=bool(request.form.get("dry_run")), today=local_today())
     except ValidationFailed as exc:
         flash(exc.message, "error")
         return redirect(url_for("rosters.index"))
@@ -76,7 +77,7 @@ def export(kind: str):
     """Masked export of the kind's rows in scope."""
     roster = get_kind(kind)
     content = services.export_roster(kind, event_id=_event_id(request.args))
-    return _xlsx(content, f"{roster.title}_{services.local_today():%Y%m%d}.xlsx")
+    return _xlsx(content, f"{roster.title}_{local_today():%Y%m%d}.xlsx")
 
 
 @bp.route("/<kind>/export-full", methods=["POST"])
@@ -85,7 +86,7 @@ def export_full(kind: str):
     """Full (unmasked) export for permitted roles; audited."""
     roster = get_kind(kind)
     content = services.export_roster(kind, full=True, event_id=_event_id(request.form))
-    return _xlsx(content, f"{roster.title}_完整信息_{services.local_today():%Y%m%d}.xlsx")
+    return _xlsx(content, f"{roster.title}_完整信息_{local_today():%Y%m%d}.xlsx")
 
 
 def _event_id(values) -> int | None:
