@@ -78,6 +78,8 @@ class BaseConfig:
     LOGIN_LOCK_SECONDS = 15 * 60
     PAGE_SIZE = 50
     JOBS_IN_PROCESS = True
+    #: requests a minute per client address on the public questionnaire pages (per web process)
+    SURVEY_PUBLIC_RATE_LIMIT = 30
 
     @classmethod
     def load(cls, instance_path: str) -> dict:
@@ -93,6 +95,7 @@ class BaseConfig:
             SMTP_STARTTLS=_env("SMTP_STARTTLS", "0") in ("1", "true", "yes"),
             TIMEZONE=_env("CASEAPP_TIMEZONE", cls.TIMEZONE),
             BASE_URL=_env("CASEAPP_BASE_URL", cls.BASE_URL),
+            SURVEY_PUBLIC_RATE_LIMIT=int(_env("CASEAPP_SURVEY_RATE_LIMIT", str(cls.SURVEY_PUBLIC_RATE_LIMIT))),
         )
         cfg["JOBS_IN_PROCESS"] = not cfg["REDIS_URL"]
         db_url = _env("DATABASE_URL")

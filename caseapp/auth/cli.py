@@ -27,7 +27,7 @@ def _password_from_stdin() -> str | None:
 @click.argument("username")
 @click.option("--org", "org_code", required=True, help="所属组织代码")
 @click.option("--role", "roles", multiple=True, required=True,
-              help="角色：经办人 审核人 领导 财务 管理员 审计（或 caseworker reviewer leader finance admin auditor）")
+              help="角色：经办人 审核人 领导 财务 管理员 审计 回访员（或 caseworker reviewer leader finance admin auditor surveyor）")
 @click.option("--email")
 @click.option("--name", "display_name", default="")
 @click.option("--json", "as_json", is_flag=True)

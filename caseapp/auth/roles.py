@@ -8,6 +8,7 @@ ROLES = {
     "finance": "财务",
     "admin": "管理员",
     "auditor": "审计",
+    "surveyor": "回访员",  # makes the satisfaction-survey calls: full phone numbers on the call sheet, audited
 }
 _BY_LABEL = {label: key for key, label in ROLES.items()}
 _BY_LABEL["领导(集体研究)"] = "leader"

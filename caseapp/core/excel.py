@@ -260,6 +260,47 @@ def export_workbook(title: str, columns, rows: Iterable[list]) -> tuple[bytes, i
     return _save(wb), count
 
 
+def form_workbook(title: str, columns, rows: Iterable[list], *, notes: list[str],
+                  extra: dict[str, list[list[str]]] | None = None) -> tuple[bytes, int]:
+    """A streamed, prefilled form to hand out and import again: drop-downs on every choice column down to the
+    last row, text-formatted columns, a 填写说明 sheet with ``notes`` and optional ``extra`` sheets of text."""
+    wb, ws = _new_write_only(title)
+    _set_widths(ws, [c.width for c in columns], [i for i, c in enumerate(columns, 1) if c.text])
+    ws.freeze_panes = "A2"
+    ws.append(safe_row(ws, [c.header for c in columns], font=_BOLD))
+    count = 0
+    for row in rows:
+        ws.append(safe_row(ws, row))
+        count += 1
+    for i, column in enumerate(columns, start=1):
+        if column.choices:  # written when the sheet closes, so the range can follow the row count
+            ws.data_validations.append(_literal_choices(column, get_column_letter(i), count + 1))
+    _write_only_sheet(wb, INSTRUCTIONS_TITLE, [["列名", "是否必填", "允许的值", "说明"]] + [
+        [c.header, "必填" if c.required else "选填", "、".join(c.choices or []), c.help] for c in columns]
+        + [[]] + [[note] for note in notes])
+    for sheet_title, sheet_rows in (extra or {}).items():
+        _write_only_sheet(wb, sheet_title, sheet_rows)
+    return _save(wb), count
+
+
+def _literal_choices(column, letter: str, last_row: int) -> DataValidation:
+    literal = ",".join(column.choices)
+    if len(literal) > 250 or any("," in c for c in column.choices):
+        raise ValueError(f"choices of {column.header} do not fit a literal drop-down list")
+    dv = DataValidation(type="list", formula1=f'"{literal}"', allow_blank=True, showErrorMessage=True,
+                        errorTitle="无效的值", error=f"{column.header}只能从下拉列表中选择",
+                        promptTitle=column.header, prompt="请从下拉列表中选择")
+    dv.add(f"{letter}2:{letter}{max(last_row, 2)}")
+    return dv
+
+
+def _write_only_sheet(wb, title: str, rows: list[list]) -> None:
+    ws = wb.create_sheet(title[:31])
+    _set_widths(ws, [18, 10, 40, 60])
+    for i, row in enumerate(rows):
+        ws.append(safe_row(ws, row, font=_BOLD if i == 0 else None))
+
+
 def template_workbook(title: str, columns, *, max_rows: int = MAX_ROWS) -> bytes:
     """An empty roster: header, text-formatted ID columns, drop-downs and a 填写说明 sheet."""
     wb = openpyxl.Workbook()

@@ -104,3 +104,25 @@ def awardees(year: int) -> dict[int, dict[str, int]]:
     for pid, kind, n in db.session.execute(stmt):
         found.setdefault(pid, {})[kind] = int(n)
     return found
+
+
+def satisfaction_surveys(year: int) -> dict[int, dict]:
+    """Per project, the most recently closed satisfaction survey of ``year``: its rate and its evidence.
+
+    Surveys are usually held after the money arrived, often after the year ended, so the survey's closing date
+    is not compared with the roll-up's as-of date; reopening a survey withdraws its rate until it closes again.
+    """
+    from caseapp.surveys.models import Survey
+
+    stmt = (select(Survey).where(Survey.year == year, Survey.status == "closed", Survey.result.is_not(None))
+            .order_by(Survey.closed_at, Survey.id))
+    return {s.project_id: _evidence(s) for s in db.session.scalars(stmt)}  # later surveys win
+
+
+def _evidence(survey) -> dict:
+    r = survey.result
+    return {"survey_id": survey.id, "name": survey.name, "method": survey.method, "rule": r["rule"],
+            "rule_label": r["rule_label"], "rate": r["satisfaction_rate"], "valid": r["valid"],
+            "satisfied": r["satisfied"], "completed": r["completed"], "frame_size": survey.frame_size,
+            "sample_size": survey.sample_size, "response_rate": r["response_rate"], "ci_low": r["ci_low"],
+            "ci_high": r["ci_high"], "closed_on": survey.closed_on.isoformat() if survey.closed_on else None}

@@ -42,6 +42,7 @@ class Facts:
     deadlines: dict[int, date]
     events: dict[int, int]
     awardees: dict[int, dict[str, int]]
+    surveys: dict[int, dict] = field(default_factory=dict)  #: project → its closed satisfaction survey
 
 
 def _pct(n: int, d: int) -> Decimal:
@@ -56,7 +57,7 @@ def gather(year: int, as_of: date, deadlines: dict[int, date]) -> Facts:
     """Run each metric's query once for the whole year (the ledger is read twice: totals, then the rest)."""
     paid = metrics.paid_facts(year, as_of, deadlines)
     return Facts(year, as_of, metrics.total_paid(year, as_of), paid.people, paid.coverage, paid.on_time, deadlines,
-                 metrics.events_held(year, as_of), metrics.awardees(year))
+                 metrics.events_held(year, as_of), metrics.awardees(year), metrics.satisfaction_surveys(year))
 
 
 def compute(indicator: Indicator, facts: Facts) -> Value | None:
@@ -76,8 +77,18 @@ def compute(indicator: Indicator, facts: Facts) -> Value | None:
     if metric == "awardees":
         return _awardees(indicator, facts.awardees.get(pid, {}))
     if metric == "satisfaction_rate":
-        return Value(None, "%", "尚无满意度调查数据", {"note": "满意度调查答复录入后自动计算"})
+        return _satisfaction(facts.surveys.get(pid))
     return None
+
+
+def _satisfaction(evidence: dict | None) -> Value:
+    """The rate of the project's closed survey, with the survey as evidence (N, n, responses, rule)."""
+    if evidence is None or evidence["rate"] is None:
+        return Value(None, "%", "尚无满意度调查数据", {"note": "满意度调查结束后自动计算"})
+    rate = Decimal(str(evidence["rate"])).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    text = (f"{_fmt(rate)}%（有效回答{evidence['valid']}人，抽样框{evidence['frame_size']}人、"
+            f"样本{evidence['sample_size']}人，{evidence['rule_label']}）")
+    return Value(rate, "%", text, evidence)
 
 
 def _money(indicator: Indicator, fen: int) -> Value:

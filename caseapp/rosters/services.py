@@ -59,8 +59,7 @@ def import_roster(kind: str, data: bytes, *, filename: str, event_id: int | None
     actor = require_role(*IMPORT_ROLES)
     roster = get_kind(kind)
     ctx = _context(roster, actor, today, event_id, full=False)
-    with _open(roster, data) as reader:
-        rows, clean, errors = _validate_all(reader, roster, ctx)
+    rows, clean, errors = validate_workbook(roster, data, ctx)
     if errors:
         return ImportResult(rows=rows, errors=errors, dry_run=dry_run)
     if not rows:
@@ -73,6 +72,16 @@ def import_roster(kind: str, data: bytes, *, filename: str, event_id: int | None
                       "filename": name, "event_id": event_id},
                summary=f"导入{roster.title}：{rows}行，新增{created}，更新{updated}（{name}）")
     return ImportResult(rows=rows, created=created, updated=updated, dry_run=dry_run)
+
+
+def validate_workbook(roster: RosterKind, data: bytes, ctx: RosterContext) -> tuple[int, list[dict], list[RowError]]:
+    """Open and check ``data``, then validate every row: (row count, clean rows, errors); writes nothing.
+
+    The first half of every all-or-nothing import, also for sheets that are not registered kinds (a survey's
+    call sheet belongs to one survey).
+    """
+    with _open(roster, data) as reader:
+        return _validate_all(reader, roster, ctx)
 
 
 def _context(roster: RosterKind, actor: Principal, today: date, event_id, *, full: bool) -> RosterContext:
