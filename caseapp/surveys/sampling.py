@@ -58,16 +58,12 @@ def allocate(sizes: dict[Hashable, int], n: int) -> dict[Hashable, int]:
         raise ValueError("cannot draw more than the frame holds")
     if total == 0:
         return {key: 0 for key in sizes}
-    shares = {key: n * size / total for key, size in sizes.items()}
-    quotas = {key: min(sizes[key], math.floor(share + _EPSILON)) for key, share in shares.items()}
+    # integer arithmetic: n·size = quota·total + remainder, so equal shares tie exactly (no float noise)
+    quotas = {key: n * size // total for key, size in sizes.items()}
+    remainders = {key: n * size % total for key, size in sizes.items()}
     left = n - sum(quotas.values())
-    order = sorted(sizes, key=lambda k: (-(shares[k] - quotas[k]), -sizes[k], str(k)))
-    for key in order:
-        if left == 0:
-            break
-        if quotas[key] < sizes[key]:
-            quotas[key] += 1
-            left -= 1
+    for key in sorted(sizes, key=lambda k: (-remainders[k], -sizes[k], str(k)))[:left]:
+        quotas[key] += 1
     return quotas
 
 
