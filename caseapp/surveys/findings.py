@@ -12,17 +12,17 @@ from caseapp.surveys.models import Survey, SurveyMember
 
 @finder
 def survey_followups(today: dt.date, cal) -> list[Finding]:
-    """Per survey and union: unresolved answers saying the money did not arrive or was not in full.
+    """Per survey: unresolved answers saying the money did not arrive or was not in full.
 
-    The union the person belongs to (whose caseworkers registered the payment) is told, once a week while
-    anything stays unresolved; the page lists the people.
+    Like every finding about a project, it goes to the caseworkers and admins of the organisation that runs
+    the survey (its subtree), once a week while anything stays unresolved; the survey page lists the people.
     """
     week = today - dt.timedelta(days=today.weekday())
-    stmt = (select(Survey.id, Survey.name, Survey.project_id, SurveyMember.org_id, func.count())
+    stmt = (select(Survey.id, Survey.name, Survey.project_id, Survey.org_id, func.count())
             .join(SurveyMember, SurveyMember.survey_id == Survey.id)
             .where(SurveyMember.finding.is_not(None), SurveyMember.finding_resolved_at.is_(None))
-            .group_by(Survey.id, Survey.name, Survey.project_id, SurveyMember.org_id))
+            .group_by(Survey.id, Survey.name, Survey.project_id, Survey.org_id))
     return [Finding("survey_followup", f"survey-{sid}", org_id, week, 0,
                     f"满意度调查“{name}”中有{count}人反映未收到款项或金额不符，请核实并在调查页面记录处理情况",
-                    project_id=project_id, count=count, subject_key=f"org-{org_id}")
+                    project_id=project_id, count=count)
             for sid, name, project_id, org_id, count in db.session.execute(stmt)]

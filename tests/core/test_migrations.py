@@ -46,3 +46,26 @@ def test_constraint_names_follow_convention(app):
     assert "uq_projects_year_code" in names
     assert "ck_projects_budget_nonnegative" in names
     assert "audit_events" in inspect(db.session.connection()).get_table_names()
+
+
+def test_the_surveyor_role_and_survey_answer_history_after_upgrade(migrated_app):
+    """0010: the user_roles CHECK admits 回访员 (surveyor) and refuses unknown roles; answers are append-only."""
+    with db.engine.connect() as conn:
+        conn.execute(text("INSERT INTO organisations (code, name, level, path, created_at) "
+                          "VALUES ('1', 'x', 'county', '/1/', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO users (username, display_name, password_hash, org_id, is_enabled, "
+                          "session_generation, failed_logins, created_at) VALUES ('u', 'u', 'x', 1, TRUE, 1, 0, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'surveyor')"))
+        with pytest.raises(Exception):
+            conn.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'nobody')"))
+        conn.rollback()
+    assert _has_answer_guard()
+
+
+def _has_answer_guard() -> bool:
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite":
+            found = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars().all()
+            return {"survey_answers_no_update", "survey_answers_no_delete"} <= set(found)
+        found = conn.execute(text("SELECT tgname FROM pg_trigger")).scalars().all()
+        return "survey_answers_append_only_trg" in found
