@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
 from caseapp.core import excel
 from caseapp.core.audit import record
@@ -24,7 +23,7 @@ from caseapp.rosters.base import Column, RosterContext, RosterKind, RowErrors
 from caseapp.rosters.services import ImportResult, RowError, validate_workbook
 from caseapp.surveys import vocab
 from caseapp.surveys.answers import AnswerData, record_answer
-from caseapp.surveys.models import Survey, SurveyMember
+from caseapp.surveys.models import Survey, SurveyAnswer, SurveyMember
 from caseapp.surveys.services import ANSWER_ROLES, require_open
 
 #: who may export full phone numbers (回访员 and 管理员); each such export is audited
@@ -70,8 +69,8 @@ def calling_list(survey: Survey, caller: str | None = None):
 def export_sheet(survey: Survey, *, full_phones: bool = False, caller: str | None = None) -> bytes:
     """The call sheet as .xlsx; full phones only for 回访员 and 管理员, and that export is audited."""
     actor = require_role(*FULL_PHONE_ROLES) if full_phones else principal_or_deny()
-    phones = _phones(survey, full_phones)
-    rows = (_row(survey, m, phones.get(m.id, "")) for m in calling_list(survey, caller))
+    phones, current = _phones(survey, full_phones), _current_answers(survey)
+    rows = (_row(survey, m, phones.get(m.id, ""), current.get(m.id)) for m in calling_list(survey, caller))
     content, count = excel.form_workbook(f"回访表{survey.id}", COLUMNS, rows, notes=NOTES, extra={
         "回访问题": [["序号", "问题"]] + [[str(i), q] for i, q in enumerate(vocab.QUESTIONS.values(), 1)]})
     if full_phones:
@@ -108,11 +107,22 @@ def _national(e164: str) -> str:
         return mask_phone(e164)
 
 
-def _row(survey: Survey, m: SurveyMember, phone: str) -> list:
+def _current_answers(survey: Survey) -> dict[int, SurveyAnswer]:
+    """Member id → the latest answer, so that a sheet exported again shows what was recorded so far."""
+    latest = (select(func.max(SurveyAnswer.id)).where(SurveyAnswer.survey_id == survey.id)
+              .group_by(SurveyAnswer.member_id))
+    return {a.member_id: a for a in db.session.scalars(select(SurveyAnswer).where(SurveyAnswer.id.in_(latest)))}
+
+
+def _row(survey: Survey, m: SurveyMember, phone: str, answer: SurveyAnswer | None) -> list:
     paid = f"{m.aid_types} {format_yuan(m.paid_fen)}".strip()
-    info = [member_code(survey, m), m.name, m.contact_name or "", m.township, phone or ("无电话（入户）" if not m.has_phone else ""),
-            paid, m.paid_on.isoformat() if m.paid_on else "", m.caller or ""]
-    return info + [m.outcome or "", str(m.attempts) if m.attempts else ""] + [""] * (len(ANSWERS) - 2)
+    phone = phone or ("无电话（入户）" if not m.has_phone else "")
+    info = [member_code(survey, m), m.name, m.contact_name or "", m.township, phone, paid,
+            m.paid_on.isoformat() if m.paid_on else "", m.caller or ""]
+    if answer is None:
+        return info + [""] * len(ANSWERS)
+    given = [getattr(answer, field) or "" for field in ANSWER_FIELDS.values()]
+    return info + [answer.outcome, str(answer.attempts)] + given
 
 
 # --------------------------------------------------------------------------- import
@@ -132,7 +142,8 @@ def import_sheet(survey: Survey, data: bytes, *, filename: str = "", today: date
         return ImportResult(rows=rows, errors=errors)
     if not rows:
         raise ValidationFailed("文件中没有数据行（第1行是列名，数据从第2行开始）", field="file")
-    answers = [c for c in clean if c is not None]
+    current = _current_answers(survey)
+    answers = [c for c in clean if c is not None and not _same(current.get(c["member"].id), c["data"])]
     kind.apply_rows(answers, ctx)
     name = os.path.basename(filename or "")[:100]
     record("survey.import", survey, after={"rows": rows, "answers": len(answers), "filename": name},
@@ -166,6 +177,13 @@ def _answer(cells: dict[str, str], errors: list) -> AnswerData:
         except ValueError:
             errors.append((ATTEMPTS, "拨打次数应为整数"))
     return AnswerData(outcome=cells[OUTCOME], attempts=attempts if attempts is not None else 1, **values)
+
+
+def _same(answer: SurveyAnswer | None, data: AnswerData) -> bool:
+    """An unchanged row of a sheet imported again is not a new answer."""
+    if answer is None or (answer.outcome, answer.attempts) != (data.outcome, data.attempts):
+        return False
+    return all((getattr(answer, f) or None) == (getattr(data, f) or None) for f in ANSWER_FIELDS.values())
 
 
 def _header(field: str) -> str:

@@ -65,6 +65,9 @@ def test_the_call_sheet_round_trips_and_a_later_import_replaces_earlier_answers(
         assert result.ok and result.rows == 8 and result.created == 3
         assert _current(survey)[rows[0][1]] == ("完成", "满意", 1)
         assert _current(survey)[rows[1][1]] == ("未接通", None, 2)
+        assert import_sheet(survey, filled).created == 0  # the same sheet again: nothing new
+        _h, again_rows, _ws = read_sheet(export_sheet(survey))  # exported again, the answers are filled in
+        assert again_rows[0][8:11] == ["完成", "1", "满意"] and again_rows[2][-1] == "希望早点发"
         again = fill_sheet(sheet, {0: {"回访结果": "完成", "拨打次数": 1, "总体满意度": "不满意", "是否收到款项": "否"}})
         assert import_sheet(survey, again).created == 1
     assert _current(survey)[rows[0][1]] == ("完成", "不满意", 1)
