@@ -56,3 +56,27 @@ def test_demo_refused_in_production(app):
         app.config["ENV_NAME"] = "testing"
     assert result.exit_code == 1 and "生产环境不能创建演示数据" in result.stderr
     assert _count(Organisation) == 0
+
+
+def test_demo_holds_a_closed_survey_whose_rate_is_the_aid_projects_satisfaction_value(app):
+    from caseapp.surveys.models import Survey
+    from tests.factories import UserFactory
+    from tests.persons.people import login
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "满意度调查（电话回访，已结束，满意率 97.3%）" in result.stderr
+    survey = db.session.scalar(select(Survey))
+    assert survey.status == "closed" and (survey.frame_size, survey.sample_size) == (39, 39)
+    project = db.session.get(Project, survey.project_id)
+    db.session.commit()
+    client = app.test_client()
+    login(client, UserFactory(org=db.session.scalar(select(Organisation).where(Organisation.code == "711001")),
+                              roles=["reviewer"]))
+    resp = client.get(f"/projects/{project.id}")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200, page[-1500:]
+    assert "97.3%（有效回答37人，抽样框39人、样本39人，满意+基本满意计为满意）" in page
+    assert f"/surveys/{survey.id}" in page
+    again = app.test_cli_runner().invoke(args=["demo"])
+    assert "已存在，跳过：2025年困难职工帮扶满意度调查" in again.stderr

@@ -16,6 +16,7 @@ from caseapp.core.errors import Forbidden
 from caseapp.orgs import services as org_services
 from caseapp.orgs.models import Organisation
 from caseapp.demo.registry import add_registry
+from caseapp.demo.survey import add_aid_survey
 from caseapp.payments.settings import seed_aid_types
 
 SEED = Path(__file__).resolve().parents[1] / "budgets" / "demo" / "weixian-2025-budget-performance.docx"
@@ -62,6 +63,7 @@ def create_demo() -> DemoResult:
     if added:
         result.created.append(f"标准帮扶类型 {added} 个")
     add_registry(result.created, result.existing)
+    add_aid_survey(result.created, result.existing)
     return result
 
 
