@@ -6,6 +6,15 @@ cd "$(dirname "$0")/.."
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export CASEAPP_REQUIRE_SERVICES=1
+# Browser tests (tests/browser) drive Debian's chromium; a clean machine (CI) gets it from apt, never a download.
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "Installing Debian's chromium for the browser tests…" >&2
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    else
+        echo "warning: /usr/bin/chromium is missing and this is not root: install chromium for the browser tests" >&2
+    fi
+fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 .venv/bin/python - <<'PY'
