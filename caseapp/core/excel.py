@@ -250,6 +250,12 @@ def _set_widths(ws, widths: list[int], text_columns: Iterable[int] = ()) -> None
 def export_workbook(title: str, columns, rows: Iterable[list]) -> tuple[bytes, int]:
     """A streamed (write-only) export: bold frozen header, then ``rows``; returns (bytes, row count)."""
     wb, ws = _new_write_only(title)
+    count = _write_table(ws, columns, rows)
+    return _save(wb), count
+
+
+def _write_table(ws, columns, rows: Iterable[list]) -> int:
+    """Widths, text columns, a bold frozen header and the rows of a write-only sheet; returns the row count."""
     _set_widths(ws, [c.width for c in columns], [i for i, c in enumerate(columns, 1) if c.text])
     ws.freeze_panes = "A2"
     ws.append(safe_row(ws, [c.header for c in columns], font=_BOLD))
@@ -257,7 +263,7 @@ def export_workbook(title: str, columns, rows: Iterable[list]) -> tuple[bytes, i
     for row in rows:
         ws.append(safe_row(ws, row))
         count += 1
-    return _save(wb), count
+    return count
 
 
 def form_workbook(title: str, columns, rows: Iterable[list], *, notes: list[str],
@@ -265,13 +271,7 @@ def form_workbook(title: str, columns, rows: Iterable[list], *, notes: list[str]
     """A streamed, prefilled form to hand out and import again: drop-downs on every choice column down to the
     last row, text-formatted columns, a 填写说明 sheet with ``notes`` and optional ``extra`` sheets of text."""
     wb, ws = _new_write_only(title)
-    _set_widths(ws, [c.width for c in columns], [i for i, c in enumerate(columns, 1) if c.text])
-    ws.freeze_panes = "A2"
-    ws.append(safe_row(ws, [c.header for c in columns], font=_BOLD))
-    count = 0
-    for row in rows:
-        ws.append(safe_row(ws, row))
-        count += 1
+    count = _write_table(ws, columns, rows)
     for i, column in enumerate(columns, start=1):
         if column.choices:  # written when the sheet closes, so the range can follow the row count
             ws.data_validations.append(_literal_choices(column, get_column_letter(i), count + 1))

@@ -64,4 +64,4 @@ def _survey(project: Project) -> float:
             outcome="完成", satisfaction=satisfaction, received=received, full_amount=full, on_time="是",
             knew_publicity="是", comment="金额比去年少了，想问问原因" if full == "否" else None))
     record_answer(survey, next_to_call(survey), AnswerData(outcome="拒访"))
-    return close_survey(survey, today=date(2025, 3, 1))["satisfaction_rate"]
+    return close_survey(survey)["satisfaction_rate"]

@@ -47,27 +47,27 @@ def _radio(label: str, values, required: bool = False) -> RadioField:
     return RadioField(label, choices=_choices(values), validators=checks)
 
 
-class AnswerForm(BaseForm):
-    """One contact on the answer page."""
+class _Questions(BaseForm):
+    """The questions after the overall satisfaction, shared by the answer page and the questionnaire."""
+
+    received = _radio(vocab.QUESTIONS["received"], vocab.RECEIVED)
+    full_amount = _radio(vocab.QUESTIONS["full_amount"], vocab.YES_NO)
+    on_time = _radio(vocab.QUESTIONS["on_time"], vocab.YES_NO)
+    knew_publicity = _radio(vocab.QUESTIONS["knew_publicity"], vocab.YES_NO)
+    comment = TextAreaField(vocab.QUESTIONS["comment"], validators=[Optional(), Length(max=500, message="最多 500 个字")])
+
+
+class AnswerForm(_Questions):
+    """One contact on the answer page (satisfaction only when the person answered)."""
 
     outcome = _radio("回访结果", vocab.OUTCOMES, required=True)
     satisfaction = _radio(vocab.QUESTIONS["satisfaction"], vocab.SATISFACTION)
-    received = _radio(vocab.QUESTIONS["received"], vocab.RECEIVED)
-    full_amount = _radio(vocab.QUESTIONS["full_amount"], vocab.YES_NO)
-    on_time = _radio(vocab.QUESTIONS["on_time"], vocab.YES_NO)
-    knew_publicity = _radio(vocab.QUESTIONS["knew_publicity"], vocab.YES_NO)
-    comment = TextAreaField(vocab.QUESTIONS["comment"], validators=[Optional(), Length(max=500, message="最多 500 个字")])
 
 
-class QuestionnaireForm(BaseForm):
+class QuestionnaireForm(_Questions):
     """The public questionnaire: the same questions, answered by the person."""
 
     satisfaction = _radio(vocab.QUESTIONS["satisfaction"], vocab.SATISFACTION, required=True)
-    received = _radio(vocab.QUESTIONS["received"], vocab.RECEIVED)
-    full_amount = _radio(vocab.QUESTIONS["full_amount"], vocab.YES_NO)
-    on_time = _radio(vocab.QUESTIONS["on_time"], vocab.YES_NO)
-    knew_publicity = _radio(vocab.QUESTIONS["knew_publicity"], vocab.YES_NO)
-    comment = TextAreaField(vocab.QUESTIONS["comment"], validators=[Optional(), Length(max=500, message="最多 500 个字")])
 
 
 class SheetForm(BaseForm):

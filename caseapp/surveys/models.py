@@ -94,12 +94,14 @@ class SurveyMember(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    #: indexed through the unique (survey_id, frame_no) and the calling-list index; few indexes keep a
+    #: province-sized frame (300,000 rows) quick to store
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     frame_no: Mapped[int] = mapped_column()  #: position in the deterministic frame order (1-based)
     recipient_key: Mapped[str] = mapped_column(String(24))  #: "p<person id>" or "r<award recipient id>" (集体)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     award_recipient_id: Mapped[int | None] = mapped_column(ForeignKey("award_recipients.id"))  #: a 先进集体
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)  #: 所属工会 (who follows up)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))  #: 所属工会 (who follows up)
     name: Mapped[str] = mapped_column(String(200))  #: 姓名, or 集体名称 (frozen copy)
     contact_name: Mapped[str | None] = mapped_column(String(100))  #: a collective's 联系人
     township: Mapped[str] = mapped_column(String(200), default="")  #: 乡镇/街道 of the recipient's union

@@ -12,6 +12,7 @@ from caseapp.core.calendar import local_today
 from caseapp.core.db import db
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.core.scoping import get_scoped, principal_or_deny, require_role, scoped
+from caseapp.rosters.bulkwrite import insert_rows
 from caseapp.surveys import frame, sampling, vocab
 from caseapp.surveys.models import Survey, SurveyMember
 
@@ -138,7 +139,7 @@ def _store_members(survey: Survey, rows: list[frame.FrameRow], eligible: list[in
             "aid_types": "、".join(r.aid_types)[:200], "paid_fen": r.paid_fen, "paid_on": r.paid_on,
             "has_phone": r.has_phone, "stratum": r.stratum(survey.strata)[:200], "role": kind, "draw_rank": rank,
             "is_active": kind == "sample", "is_replaced": False, "attempts": 0})
-    db.session.execute(SurveyMember.__table__.insert(), values)
+    insert_rows(SurveyMember.__table__, values)  # COPY on PostgreSQL: a province's frame in seconds
 
 
 def _summary(survey: Survey) -> dict:

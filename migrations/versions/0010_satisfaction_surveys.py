@@ -140,9 +140,6 @@ def upgrade():
     )
     with op.batch_alter_table('survey_members', schema=None) as batch_op:
         batch_op.create_index('ix_survey_members_calling', ['survey_id', 'is_active', 'draw_rank'], unique=False)
-        batch_op.create_index(batch_op.f('ix_survey_members_org_id'), ['org_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_survey_members_person_id'), ['person_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_survey_members_survey_id'), ['survey_id'], unique=False)
 
     op.create_table('survey_answers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -206,9 +203,6 @@ def downgrade():
 
     op.drop_table('survey_answers')  # its SQLite triggers go with it
     with op.batch_alter_table('survey_members', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_members_survey_id'))
-        batch_op.drop_index(batch_op.f('ix_survey_members_person_id'))
-        batch_op.drop_index(batch_op.f('ix_survey_members_org_id'))
         batch_op.drop_index('ix_survey_members_calling')
 
     op.drop_table('survey_members')
