@@ -67,7 +67,7 @@ def run(app, frame: int, n: int) -> None:
     from caseapp.core import context
     from caseapp.core.crypto import encrypt
     from caseapp.core.db import db
-    from caseapp.surveys.callsheet import export_sheet
+    from caseapp.surveys import callsheet
     from caseapp.surveys.services import SurveyParams, create_survey
 
     scale = Scale(files=frame)
@@ -89,7 +89,7 @@ def run(app, frame: int, n: int) -> None:
         db.session.commit()
         draw_s = time.perf_counter() - t
         t = time.perf_counter()
-        content = export_sheet(survey)
+        content = callsheet.export_sheet(survey)
         sheet_s = time.perf_counter() - t
         rows = [[c.value for c in r] for r in openpyxl.load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
                 .iter_rows(min_row=2)]

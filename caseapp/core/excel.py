@@ -223,9 +223,21 @@ def safe_cell(ws, value, *, font: Font | None = None) -> Cell:
     return cell
 
 
-def safe_row(ws, values: Iterable, *, font: Font | None = None) -> list[Cell]:
-    """A whole row of safe cells."""
-    return [safe_cell(ws, v, font=font) for v in values]
+def safe_row(ws, values: Iterable, *, font: Font | None = None) -> list:
+    """A whole row for ``ws.append``: plain values where openpyxl cannot take them for formulas, else safe cells."""
+    if font is not None:
+        return [safe_cell(ws, v, font=font) for v in values]
+    return [_plain(ws, v) for v in values]
+
+
+def _plain(ws, value):
+    """Text not starting like a formula is written as text by openpyxl itself; a cell object costs 10× more."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith(_FORMULA_PREFIXES):
+        return safe_cell(ws, value)
+    return value or None
 
 
 def _new_write_only(title: str):
