@@ -76,8 +76,9 @@ def run(app, frame: int, n: int) -> None:
         conn = db.session.connection()
         for step in (_orgs, _persons, _files, _aid_types):
             step(conn, scale, encrypt("130434198001010011"))
-        conn.execute(text("UPDATE persons SET phone = :tok, phone_masked = '139****' || lpad((id % 10000)::text, 4, '0')"),
-                     {"tok": encrypt("+8613900000000")})
+        phone = encrypt("+8613900000000")
+        conn.execute(text("UPDATE persons SET phone = :tok, "
+                          "phone_masked = '139****' || lpad((id % 10000)::text, 4, '0')"), {"tok": phone})
         _settled(conn, frame)
         db.session.commit()
         project_id = db.session.scalar(text("SELECT id FROM projects WHERE code = 'P-SURVEY'"))

@@ -34,14 +34,16 @@ RESULT = {"type": "object", "properties": {
     "satisfaction_rate": {"type": "number", "nullable": True}, "ci_low": {"type": "number", "nullable": True},
     "ci_high": {"type": "number", "nullable": True}, "rule": {"type": "string", "enum": list(vocab.RULES)}}}
 SURVEY = {"type": "object", "properties": {
-    **CREATED["properties"], "name": {"type": "string"}, "project_code": {"type": "string"}, "year": {"type": "integer"},
-    "method": {"type": "string"}, "sampling": {"type": "string"}, "status": {"type": "string", "enum": ["open", "closed"]},
+    **CREATED["properties"], "name": {"type": "string"}, "project_code": {"type": "string"},
+    "year": {"type": "integer"}, "method": {"type": "string"}, "sampling": {"type": "string"},
+    "status": {"type": "string", "enum": ["open", "closed"]},
     "confidence": {"type": "number", "nullable": True}, "margin": {"type": "number", "nullable": True},
     "z": {"type": "number", "nullable": True}, "n0": {"type": "number", "nullable": True}, "result": RESULT}}
 _CHOICE = {"type": "string", "nullable": True}
 ANSWER = {"type": "object", "required": ["member_id", "outcome"], "properties": {
     "member_id": {"type": "integer"}, "outcome": {"type": "string", "enum": list(vocab.OUTCOMES)},
-    "satisfaction": {**_CHOICE, "enum": list(vocab.SATISFACTION)}, "received": {**_CHOICE, "enum": list(vocab.RECEIVED)},
+    "satisfaction": {**_CHOICE, "enum": list(vocab.SATISFACTION)},
+    "received": {**_CHOICE, "enum": list(vocab.RECEIVED)},
     "full_amount": {**_CHOICE, "enum": list(vocab.YES_NO)}, "on_time": {**_CHOICE, "enum": list(vocab.YES_NO)},
     "knew_publicity": {**_CHOICE, "enum": list(vocab.YES_NO)}, "comment": {"type": "string", "maxLength": 500},
     "attempts": {"type": "integer", "minimum": 0}}}

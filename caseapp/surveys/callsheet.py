@@ -57,10 +57,10 @@ def member_code(survey: Survey, member: SurveyMember) -> str:
     return f"{survey.id}-{member.frame_no:04d}"
 
 
-def calling_list(survey: Survey, caller: str | None = None):
+def calling_list(survey: Survey, caller: str | None = None, limit: int | None = None):
     """Members on the calling list (the sample and the reserves drawn in), in drawing order."""
     stmt = (select(SurveyMember).where(SurveyMember.survey_id == survey.id, SurveyMember.is_active.is_(True))
-            .order_by(SurveyMember.role.desc(), SurveyMember.draw_rank))
+            .order_by(SurveyMember.role.desc(), SurveyMember.draw_rank).limit(limit))
     if caller:
         stmt = stmt.where(SurveyMember.caller == caller)
     return db.session.scalars(stmt.execution_options(yield_per=2000))

@@ -32,13 +32,13 @@ class SurveyForm(BaseForm):
                           validators=[Optional(), NumberRange(min=0.005, max=0.5, message="允许误差应在 0.005 到 0.5 之间")])
     fixed_n = IntegerField("固定样本量 n", validators=[Optional(), NumberRange(min=1, max=1_000_000, message="样本量应为正整数")])
     strata = SelectField("分层", choices=_STRATA, default="")
-    seed = IntegerField("随机种子（可不填，系统生成并记录）",
-                        validators=[Optional(), NumberRange(min=0, max=MAX_SEED, message=f"随机种子应为 0 到 {MAX_SEED} 之间的整数")])
+    seed = IntegerField("随机种子（可不填，系统生成并记录）", validators=[
+        Optional(), NumberRange(min=0, max=MAX_SEED, message=f"随机种子应为 0 到 {MAX_SEED} 之间的整数")])
     no_phone = SelectField("无电话的人员", choices=list(vocab.NO_PHONE.items()), default="visit")
-    reserve_percent = IntegerField("备选名单（样本量的百分比）", default=20,
-                                   validators=[InputRequired(message="请填写备选名单比例"), NumberRange(min=0, max=100, message="应在 0 到 100 之间")])
-    unreachable_attempts = IntegerField("未接通几次后替补", default=3,
-                                        validators=[InputRequired(message="请填写次数"), NumberRange(min=1, max=20, message="应在 1 到 20 之间")])
+    reserve_percent = IntegerField("备选名单（样本量的百分比）", default=20, validators=[
+        InputRequired(message="请填写备选名单比例"), NumberRange(min=0, max=100, message="应在 0 到 100 之间")])
+    unreachable_attempts = IntegerField("未接通几次后替补", default=3, validators=[
+        InputRequired(message="请填写次数"), NumberRange(min=1, max=20, message="应在 1 到 20 之间")])
     rule = SelectField("满意率计算口径", choices=list(vocab.RULES.items()), default="binary")
 
 

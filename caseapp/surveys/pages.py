@@ -16,6 +16,10 @@ from caseapp.surveys.models import Survey, SurveyMember
 from caseapp.surveys.services import SurveyParams
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: the page lists at most this many people (the call sheet has them all)
+PAGE_ROWS = 500
+#: the page re-draws to show that the seed reproduces the sample up to this frame size (larger: the CLI/API)
+VERIFY_UP_TO = 50_000
 
 
 def params_from(form) -> SurveyParams:
@@ -43,13 +47,14 @@ def answer_data(form, outcome: str | None = None) -> AnswerData:
 
 def detail_context(survey: Survey) -> dict:
     """Everything the survey page shows."""
-    members = list(calling_list(survey))
+    members = list(calling_list(survey, limit=PAGE_ROWS + 1))
     findings = list(db.session.scalars(select(SurveyMember).where(
         SurveyMember.survey_id == survey.id, SurveyMember.finding.is_not(None)).order_by(SurveyMember.frame_no)))
-    return {"survey": survey, "members": members, "codes": {m.id: member_code(survey, m) for m in members},
+    return {"survey": survey, "members": members[:PAGE_ROWS], "codes": {m.id: member_code(survey, m) for m in members},
             "strata": services.strata_counts(survey), "result": survey.result or results.compute(survey),
             "findings": findings, "next_member": answers.next_to_call(survey), "vocab": vocab,
-            "reproducible": services.verify_draw(survey)}
+            "reproducible": services.verify_draw(survey) if survey.frame_size <= VERIFY_UP_TO else None,
+            "more": len(members) > PAGE_ROWS}
 
 
 def masked_phone(member: SurveyMember) -> str:

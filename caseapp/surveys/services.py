@@ -150,8 +150,9 @@ def _summary(survey: Survey) -> dict:
 
 def verify_draw(survey: Survey) -> bool:
     """Draw again from the stored frame and seed: True when the same people come out in the same order."""
-    members = list(db.session.scalars(select(SurveyMember).where(SurveyMember.survey_id == survey.id)
-                                      .order_by(SurveyMember.frame_no)))
+    stmt = (select(SurveyMember.id, SurveyMember.stratum, SurveyMember.has_phone, SurveyMember.role,
+                   SurveyMember.draw_rank).where(SurveyMember.survey_id == survey.id).order_by(SurveyMember.frame_no))
+    members = db.session.execute(stmt).all()
     eligible = [m for m in members if m.has_phone or survey.method != "phone" or survey.no_phone != "exclude"]
     again = sampling.draw([m.stratum for m in eligible], survey.sample_size, survey.reserve_size, survey.seed)
     drawn = sorted((m for m in members if m.role != "frame"), key=lambda m: (m.role != "sample", m.draw_rank))
