@@ -25,8 +25,8 @@ from tests.factories import PASSWORD, OrgFactory, UserFactory
 from tests.payments.conftest import make_award, make_person, make_recipient
 
 ALL_ROLES = ["caseworker", "reviewer", "leader", "finance", "admin", "auditor"]
-#: path parameters that are not object ids
-NOT_IDS = {"kind", "ext", "filename"}
+#: path parameters that are not object ids (a questionnaire token is a bearer secret: a wrong one is a 404 too)
+NOT_IDS = {"kind", "ext", "filename", "token"}
 #: routes over settings shared by the whole tree: a township admin is refused with 403
 GLOBAL = {"deadlines.delete_holiday", "modelworkers.rule_edit"}
 
@@ -71,11 +71,28 @@ def _records(org, owner) -> dict:
     override = HolidayOverride(day=date(2027, 2, 6), is_workday=False, note="春节")
     db.session.add_all([objection, digest, benefit, override])
     db.session.flush()
-    return {"user_id": owner.id, "project_id": project.id, "code": project.code, "indicator_id": indicator.id,
+    survey, member = _survey(org, project, person)
+    return {"survey_id": survey.id, "member_id": member.id, "user_id": owner.id, "project_id": project.id, "code": project.code, "indicator_id": indicator.id,
             "budget_rule_id": rule.id, "person_id": person.id, "file_id": hfile.id, "mw_id": mw.id,
             "event_id": event.id, "category_id": category.id, "recipient_id": recipient.id, "item_id": item.id,
             "objection_id": objection.id, "digest_id": digest.id, "benefit_rule_id": benefit.id,
             "override_id": override.id}
+
+
+def _survey(org, project, person):
+    """A satisfaction survey of the township with one sampled person."""
+    from caseapp.surveys.models import Survey, SurveyMember
+
+    survey = Survey(org_id=org.id, project_id=project.id, year=2025, name="甲镇满意度调查", method="questionnaire",
+                    sampling="full", seed=1, frame_size=1, eligible_size=1, sample_size=1, created_by_name="经办人",
+                    created_on=date(2025, 3, 1))
+    db.session.add(survey)
+    db.session.flush()
+    member = SurveyMember(survey_id=survey.id, frame_no=1, recipient_key=f"p{person.id}", person_id=person.id,
+                          org_id=org.id, name=person.name, role="sample", draw_rank=1, is_active=True)
+    db.session.add(member)
+    db.session.flush()
+    return survey, member
 
 
 @pytest.fixture
@@ -109,6 +126,7 @@ def _id_routes(app):
 def _url(rule, ids: dict) -> str:
     values = {a: _value(rule.endpoint, a, ids) for a in rule.arguments - NOT_IDS}
     values.update({"kind": "hardship", "ext": "xlsx"} if {"kind", "ext"} & set(rule.arguments) else {})
+    values.update({"token": "not-a-token"} if "token" in rule.arguments else {})
     return rule.build(values, append_unknown=False)[1]
 
 
