@@ -9,7 +9,9 @@ from flask import Flask
 
 def create_app(env_name: str | None = None, **overrides) -> Flask:
     """Build the Flask app: configuration, extensions, request handling, blueprints and CLI."""
-    app = Flask(__name__, instance_path=os.environ.get("CASEAPP_INSTANCE") or None,
+    from caseapp.core.web import CaseFlask
+
+    app = CaseFlask(__name__, instance_path=os.environ.get("CASEAPP_INSTANCE") or None,
                 instance_relative_config=True)
     _register_config(app, env_name, overrides)
     _register_extensions(app)

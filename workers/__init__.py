@@ -1,51 +1,36 @@
-"""Celery, the Flask way: the worker and beat run caseapp's job functions inside an app context.
+"""Celery, the Flask way: the worker and beat run caseapp's jobs inside an app context.
 
 ``workers.celery_app`` is the entry point (``celery -A workers.celery_app worker|beat``) and the only
-place that creates the Flask app; importing ``caseapp`` or this package creates nothing.
+place that creates the Flask app; importing ``caseapp`` or this package creates nothing. The tasks and
+the beat schedule are generated from caseapp's job registry (``caseapp.jobs.registry``): a task is a job
+run through ``run_job``, which is the unit of work, so this package holds no job and no transaction.
 """
 from __future__ import annotations
-
-import importlib
 
 from celery import Celery, Task
 from flask import Flask
 
-from caseapp.core import context
-from caseapp.core.db import db, write_intent
+from caseapp.jobs.registry import job_names, schedule
+from caseapp.jobs.runner import run_job
 
 #: hard and soft time limits, well below the one-hour visibility timeout
 TIME_LIMIT, SOFT_TIME_LIMIT, VISIBILITY_TIMEOUT = 600, 540, 3600
-#: options for tasks that are safe to run twice: redelivered when the worker dies mid-task
+#: every job is idempotent (locked, at most once per key): redelivered when the worker dies mid-task
 IDEMPOTENT = {"acks_late": True, "reject_on_worker_lost": True}
-#: one module of tasks per area
-TASK_MODULES = ["workers.tasks.deadlines", "workers.tasks.reminders", "workers.tasks.jobs", "workers.tasks.indicators",
-                "workers.tasks.payments"]
 
 
 class FlaskTask(Task):
-    """A task that runs inside the Flask app context as the SYSTEM principal and commits once."""
+    """A task that runs inside the Flask app context."""
 
     abstract = True
 
     def __call__(self, *args, **kwargs):
         with self.app.flask_app.app_context():
-            token, wtoken = context.set_principal(context.SYSTEM), write_intent.set(True)
-            try:
-                result = self.run(*args, **kwargs)
-                db.session.commit()
-                return result
-            except BaseException:
-                db.session.rollback()
-                raise
-            finally:
-                write_intent.reset(wtoken)
-                context.reset_principal(token)
+            return self.run(*args, **kwargs)
 
 
 def make_celery(flask_app: Flask, **overrides) -> Celery:
-    """A Celery app bound to ``flask_app``: JSON only, Redis broker and backend, the beat schedule."""
-    from workers.schedule import SCHEDULE
-
+    """A Celery app bound to ``flask_app``: JSON only, Redis broker and backend, one task per registered job."""
     url = flask_app.config.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     celery = Celery(flask_app.import_name, task_cls=FlaskTask, set_as_current=True)
     celery.flask_app = flask_app
@@ -60,11 +45,21 @@ def make_celery(flask_app: Flask, **overrides) -> Celery:
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         task_default_queue=flask_app.config.get("CELERY_QUEUE", "celery"),
-        beat_schedule=dict(SCHEDULE),
-        imports=TASK_MODULES,
+        beat_schedule=schedule(),
     )
     celery.conf.update(overrides)
-    for module in TASK_MODULES:  # register the shared tasks now, not only when a worker starts
-        importlib.import_module(module)
+    for name in job_names():
+        celery.task(name=name, shared=False, **IDEMPOTENT)(_task_body(name))
     flask_app.extensions["celery"] = celery
     return celery
+
+
+def _task_body(name: str):
+    """The task of job ``name``: its arguments (ids, ISO dates, years) go to the job as keywords."""
+
+    def task(**kwargs) -> dict:
+        return run_job(name, runner="celery", **kwargs)
+
+    task.__name__ = task.__qualname__ = name.replace(".", "_")
+    task.__doc__ = f"Run the job {name} (see caseapp.jobs.registry)."
+    return task

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from caseapp.api.schema import SPEC, endpoint, json_body, openapi_document
-from caseapp.core import context
+from caseapp.core import context, uow
 from caseapp.core.web import error_response
 from caseapp.extensions import csrf
 
@@ -30,9 +30,7 @@ def _authenticate():
     if user is None:
         return error_response(401, "需要有效的 API 令牌（Authorization: Bearer …）", "unauthorized")
     g.api_user = user
-    if "principal_token" in g:  # replace, not stack, the cookie-derived principal
-        context.reset_principal(g.principal_token)
-    g.principal_token = context.set_principal(context.Principal(
+    uow.act_as(context.Principal(
         user_id=user.id, username=user.username, org_id=user.org_id, org_path=user.org.path,
         roles=user.roles, source="api"))
     return None

@@ -20,6 +20,12 @@ from caseapp.orgs.services import get_by_code
 MIN_PASSWORD = 10
 
 
+class LoginRefused(ValidationFailed):
+    """A refused login; the failure counters it updated are committed all the same."""
+
+    keeps_work = True
+
+
 def generate_password() -> str:
     """A random password that is easy to read out (no 0/O, 1/l)."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -84,15 +90,15 @@ def authenticate(username: str, password: str, ip: str) -> User:
     cfg = current_app.config
     throttle = _throttle_row(ip)
     if throttle.failures >= cfg["LOGIN_MAX_FAILURES"] * 4:
-        raise ValidationFailed("登录失败次数过多，请稍后再试")
+        raise LoginRefused("登录失败次数过多，请稍后再试")
     user = db.session.scalar(select(User).where(User.username == username.strip()))
     if user is not None and _locked(user):
-        raise ValidationFailed("该账号因多次登录失败已被暂时锁定，请15分钟后再试")
+        raise LoginRefused("该账号因多次登录失败已被暂时锁定，请15分钟后再试")
     if user is None or not check_password_hash(user.password_hash, password) or not user.is_enabled:
         throttle.failures += 1
         if user is not None:
             _count_failure(user)
-        raise ValidationFailed("用户名或密码错误，或账号已停用")
+        raise LoginRefused("用户名或密码错误，或账号已停用")
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, utcnow()
     _upgrade_hash(user, password)
     return user

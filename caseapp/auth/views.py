@@ -8,8 +8,7 @@ from caseapp.auth import services
 from caseapp.auth.forms import LoginForm, PasswordForm, UserForm
 from caseapp.auth.models import User
 from caseapp.core.audit import record
-from caseapp.core.context import set_principal
-from caseapp.core.db import db
+from caseapp.core import uow
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.scoping import get_scoped, require_role
 from caseapp.core.web import principal_from_user
@@ -33,11 +32,10 @@ def login():
         try:
             user = services.authenticate(form.username.data, form.password.data, request.remote_addr or "")
         except ValidationFailed as exc:
-            db.session.commit()  # keep the failure counters even though the login failed
             flash(exc.message, "error")
             return render_template("auth/login.html", form=form), 200
         login_user(user)
-        set_principal(principal_from_user(user))
+        uow.act_as(principal_from_user(user))
         record("user.login", user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)

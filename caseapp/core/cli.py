@@ -8,8 +8,8 @@ import sys
 import click
 
 from caseapp.core import context
-from caseapp.core.db import db, write_intent
 from caseapp.core.errors import DomainError
+from caseapp.core.uow import unit_of_work
 
 
 def emit_json(data) -> None:
@@ -23,29 +23,19 @@ def say(message: str) -> None:
 
 
 def operator_command(write: bool = True):
-    """Run the command as the operator in one transaction; DomainError → message and exit 1."""
+    """Run the command as the operator in one unit of work; a DomainError → its message and exit 1."""
 
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            token = context.set_principal(context.OPERATOR)
-            wtoken = write_intent.set(write)
             try:
-                result = fn(*args, **kwargs)
-                db.session.commit()
-                return result
+                with unit_of_work(context.OPERATOR, write=write):
+                    return fn(*args, **kwargs)
             except DomainError as exc:
-                db.session.rollback()
                 if kwargs.get("as_json"):
                     emit_json({"error": exc.code, "message": exc.message, "field": exc.field})
                 say(f"错误：{exc.message}")
                 sys.exit(1)
-            except BaseException:
-                db.session.rollback()
-                raise
-            finally:
-                write_intent.reset(wtoken)
-                context.reset_principal(token)
 
         return wrapper
 

@@ -1,16 +1,20 @@
-"""Request handling shared by every page and the API: principal, request id, commit at the edge, errors."""
+"""Request handling shared by every page and the API: the unit of work, request id, errors in Chinese.
+
+Each request is one unit of work (``caseapp.core.uow``): opened before the view, committed right after it
+returns — before the response is finalised, so that a conflict raised by the commit is answered like any
+other refusal (409 in Chinese) — and rolled back on a safe method, an error status, or any refusal.
+"""
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from caseapp.core import context
-from caseapp.core.db import db, write_intent
+from caseapp.core import context, uow
 from caseapp.core.errors import DomainError
 
 log = logging.getLogger("caseapp.web")
@@ -23,6 +27,14 @@ _MESSAGES = {
 }
 
 
+class CaseFlask(Flask):
+    """Flask whose views end their unit of work before the response is finalised."""
+
+    def dispatch_request(self):
+        """Run the view, then commit or roll back its unit of work (a commit conflict is handled as an error)."""
+        return finish_view(super().dispatch_request())
+
+
 def register(app: Flask) -> None:
     """Install hooks, error handlers, the user loader and template helpers."""
     from caseapp.auth import session as auth_session
@@ -31,13 +43,13 @@ def register(app: Flask) -> None:
     auth_session.register(app)
     templating.register(app)
     app.before_request(_begin_request)
-    app.after_request(_finish_request)
+    app.after_request(_headers)
     app.teardown_request(_teardown)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(OperationalError, _db_busy)
-    app.register_error_handler(IntegrityError, _db_conflict)
+    app.register_error_handler(OperationalError, _db_error)
+    app.register_error_handler(IntegrityError, _db_error)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -46,8 +58,7 @@ def _begin_request() -> None:
     g.pop("_login_user", None)
     g.request_id = context.new_request_id()
     # reads use a deferred transaction; writes take SQLite's write lock up front
-    g.write_token = write_intent.set(request.method not in SAFE_METHODS)
-    g.principal_token = context.set_principal(principal_from_user(current_user))
+    g.unit = uow.begin(principal_from_user(current_user), write=request.method not in SAFE_METHODS)
 
 
 def principal_from_user(user) -> context.Principal | None:
@@ -59,12 +70,16 @@ def principal_from_user(user) -> context.Principal | None:
                              org_path=user.org.path, roles=user.roles, source=source)
 
 
-def _finish_request(response):
-    """Commit once per request when it succeeded; otherwise roll back."""
-    if request.method not in SAFE_METHODS and response.status_code < 400:
-        db.session.commit()
-    else:
-        db.session.rollback()
+def finish_view(rv):
+    """Commit the request's unit when it may write and answered below 400; otherwise roll it back."""
+    response = current_app.make_response(rv)
+    unit = g.get("unit")
+    if unit is not None:
+        uow.finish(unit, commit=request.method not in SAFE_METHODS and response.status_code < 400)
+    return response
+
+
+def _headers(response):
     response.headers["X-Request-Id"] = g.get("request_id", "")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -73,12 +88,9 @@ def _finish_request(response):
 
 
 def _teardown(exc) -> None:
-    if exc is not None:
-        db.session.rollback()
-    if "principal_token" in g:
-        context.reset_principal(g.principal_token)
-    if "write_token" in g:
-        write_intent.reset(g.write_token)
+    unit = g.pop("unit", None)
+    if unit is not None:
+        uow.close(unit)
 
 
 def date_arg(name: str):
@@ -96,8 +108,8 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, code: str | None = None, field: str | None = None):
-    """A Chinese error as JSON for the API or as a page for people."""
-    db.session.rollback()
+    """A Chinese error as JSON for the API or as a page for people (the request's work is rolled back)."""
+    uow.abandon()
     rid = g.get("request_id", "")
     if wants_json():
         body = {"error": code or str(status), "message": message, "request_id": rid}
@@ -120,20 +132,10 @@ def _http_error(exc: HTTPException):
     return error_response(status, _MESSAGES.get(status, exc.name), str(status))
 
 
-_BUSY = ("database is locked", "could not serialize", "deadlock detected")
-
-
-def _db_busy(exc: OperationalError):
-    if any(sign in str(exc) for sign in _BUSY):
-        log.warning("database busy, request %s", g.get("request_id"))
-        return error_response(503, "数据库繁忙，请稍后重试", "busy")
-    return _unexpected(exc)
-
-
-def _db_conflict(exc: IntegrityError):
-    """A constraint the services did not foresee (two people submitting the same thing at once): 409, not 500."""
-    log.warning("integrity error in request %s: %s", g.get("request_id"), type(exc.orig).__name__)
-    return error_response(409, "数据冲突：可能有人同时提交了相同的内容，请刷新页面后重试", "conflict")
+def _db_error(exc: IntegrityError | OperationalError):
+    """A constraint the services did not foresee: 409; a busy database: 503; both in Chinese, never a bare 500."""
+    refusal = uow.database_refusal(exc)
+    return _domain_error(refusal) if refusal is not None else _unexpected(exc)
 
 
 def _unexpected(exc: Exception):

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from celery.schedules import crontab
+
 from caseapp.deadlines.scan import scan as run_scan
 from caseapp.core.calendar import local_today
 from caseapp.jobs.registry import job
 
 
-@job("deadlines.scan")
+# a crontab cannot express a lunar date: one daily scan computes every deadline
+@job("deadlines.scan", schedule=crontab(hour=8, minute=30))
 def scan(today: str | None = None) -> dict:
     """Scan for ``today`` (ISO date) or the local date now; the summary omits the findings' texts."""
     day = dt.date.fromisoformat(today) if today else local_today()

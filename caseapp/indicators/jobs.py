@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from celery.schedules import crontab
+
 from caseapp.indicators.rollup import run_rollup
 from caseapp.core.calendar import local_today
 from caseapp.jobs.registry import job
 
 
-@job("indicators.rollup")
+# after the working day, so the morning's pages show yesterday's 完成值
+@job("indicators.rollup", schedule=crontab(hour=1, minute=30))
 def rollup(year: int | None = None) -> dict:
     """Roll up ``year`` (default: this year) with data up to today; the summary holds only counts."""
     today = local_today()

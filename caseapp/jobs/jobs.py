@@ -5,6 +5,7 @@ import os
 import socket
 from datetime import timedelta
 
+from celery.schedules import crontab
 from sqlalchemy import delete
 
 from caseapp.core.db import db, utcnow
@@ -17,7 +18,7 @@ KEEP_RUNS = timedelta(days=90)
 KEEP_HEARTBEAT_RUNS = timedelta(days=1)
 
 
-@job("jobs.heartbeat")
+@job("jobs.heartbeat", schedule=crontab())
 def heartbeat() -> dict:
     """Prove the scheduler (Celery beat and worker, or the in-process thread) is alive; prune old runs."""
     now, scheduler = utcnow(), current_runner()

@@ -1,4 +1,4 @@
-"""The embedded default's scheduler: a thread running the jobs of ``workers.schedule`` in-process.
+"""The embedded default's scheduler: a thread running the scheduled jobs of the registry in-process.
 
 Started lazily by the first request a serving process handles (``caseapp run`` or the WSGI app), never
 by the CLI, tests or Werkzeug's reloader parent (which handles no requests). Each run goes through
@@ -15,8 +15,11 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from sqlalchemy import func, select
 
+from caseapp.core import context
 from caseapp.core.db import db, utcnow
+from caseapp.core.uow import unit_of_work
 from caseapp.jobs.models import JobRun
+from caseapp.jobs.registry import schedule
 from caseapp.jobs.runner import run_job
 
 log = logging.getLogger("caseapp.jobs")
@@ -49,12 +52,11 @@ class InProcessScheduler(threading.Thread):
 
     def plan(self, now: datetime) -> None:
         """First run times: a run missed since the last recorded one (within a day) is due at once."""
-        with self.app.app_context():
+        with self.app.app_context(), unit_of_work(context.SYSTEM, write=False):
             for name, entry in self.schedule.items():
                 last = db.session.scalar(select(func.max(JobRun.started_at)).where(JobRun.name == entry["task"]))
                 since = max(last, now - CATCH_UP) if last else now
                 self.next_runs[name] = next_fire(entry["schedule"], since, self.tz)
-            db.session.rollback()
 
     def tick(self, now: datetime) -> list[str]:
         """Run every due entry once; returns the names run."""
@@ -89,9 +91,7 @@ def start_in_process(app: Flask) -> InProcessScheduler | None:
     with _start_lock:
         if "caseapp_scheduler" in app.extensions:
             return app.extensions["caseapp_scheduler"]
-        from workers.schedule import SCHEDULE
-
-        scheduler = InProcessScheduler(app, SCHEDULE)
+        scheduler = InProcessScheduler(app, schedule())
         app.extensions["caseapp_scheduler"] = scheduler
         scheduler.start()
         log.info("in-process scheduler started")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from caseapp.core.scoping import require_role
 from caseapp.core.templating import NAV
 from caseapp.jobs import services
+from caseapp.jobs.registry import schedule
 from caseapp.jobs.scheduler import start_in_process
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -20,13 +21,13 @@ SCHEDULER_WARNING = "后台定时任务已超过一小时没有运行：截止�
 def index():
     """Last runs per job with durations and failures, queued messages and dead-lettered reminders."""
     require_role("admin")
-    from workers.schedule import SCHEDULE
     from caseapp.reminders.services import dead_letters, pending_count
 
-    return render_template("jobs/index.html", jobs=services.job_summaries(list(SCHEDULE)),
+    scheduled = schedule()
+    return render_template("jobs/index.html", jobs=services.job_summaries(list(scheduled)),
                            runs=services.recent_runs(), heartbeat=services.last_heartbeat(),
                            stale=services.scheduler_stale(), queue_length=services.queue_length(),
-                           dead=dead_letters(), pending=pending_count(), schedule=SCHEDULE,
+                           dead=dead_letters(), pending=pending_count(), schedule=scheduled,
                            in_process=current_app.config.get("JOBS_IN_PROCESS"))
 
 

@@ -1,7 +1,7 @@
-"""The sender: lease a due digest, send it, then record the outcome, each step committed on its own.
+"""The sender: lease a due digest, send it, then record the outcome, each step a unit of work of its own.
 
-This is an edge like a task: a lease only protects once it is committed, and the mail goes out only
-after the reminders it carries are committed. A sender that dies mid-send leaves its lease to expire;
+A lease only protects once it is committed, and the mail goes out only after the reminders it carries are
+committed; no transaction (on SQLite: no write lock) is held while SMTP talks. A sender that dies mid-send leaves its lease to expire;
 the digest is then retried (at least once delivery). Failures back off exponentially and the digest is
 dead-lettered after ``REMINDER_MAX_ATTEMPTS`` attempts.
 """
@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from caseapp.core.db import db, utcnow
+from caseapp.core import context
 from caseapp.core.calendar import local_today
+from caseapp.core.db import db, insert_ignoring_conflicts, utcnow
+from caseapp.core.uow import unit_of_work
 from caseapp.jobs.runner import scrub_error
-from caseapp.core.db import insert_ignoring_conflicts
 from caseapp.reminders import mail
 from caseapp.reminders.models import Reminder, ReminderDigest
 
@@ -36,18 +38,22 @@ def retry_delay(attempts: int) -> timedelta:
 def send_due(now: datetime | None = None) -> dict:
     """Send every digest that is due; returns ``{"sent": n, "failed": n}``."""
     now = now or utcnow()
-    prepare_digests(local_today(now), now)
-    db.session.commit()
+    with _step():
+        prepare_digests(local_today(now), now)
     owner, sent, failed = secrets.token_hex(16), 0, 0
     for _ in range(MAX_BATCH):
-        digest_id = claim_next(owner, now)
-        db.session.commit()
+        with _step():
+            digest_id = claim_next(owner, now)
         if digest_id is None:
             break
         ok = send_claimed(digest_id, owner, now)
-        db.session.commit()
         sent, failed = sent + (ok is True), failed + (ok is False)
     return {"sent": sent, "failed": failed}
+
+
+def _step(write: bool = True):
+    """One step of the sender, committed on its own as the system."""
+    return unit_of_work(context.SYSTEM, write=write)
 
 
 def prepare_digests(day: date, now: datetime) -> None:
@@ -95,29 +101,44 @@ def _attach_reminders(digest_id: int) -> None:
 
 def send_claimed(digest_id: int, owner: str, now: datetime) -> bool | None:
     """Send a leased digest and record the outcome; None when it had nothing to send."""
+    with _step(write=False):
+        message, attempts = _message(digest_id)
+    if message is None:
+        with _step():
+            _settle(digest_id, owner, status="empty")
+        return None
+    try:
+        if isinstance(message, Exception):
+            raise message
+        mail.deliver(message, digest_id)
+    except Exception as exc:
+        with _step():
+            _failed(digest_id, attempts, owner, scrub_error(exc), now)
+        return False
+    with _step():
+        _settle(digest_id, owner, status="sent", sent_at=utcnow(), last_error=None)
+    return True
+
+
+def _message(digest_id: int) -> tuple[EmailMessage | Exception | None, int]:
+    """The digest's e-mail (None: no reminders; an exception: it cannot be built) and its attempts so far."""
     digest = db.session.get(ReminderDigest, digest_id, populate_existing=True)
     reminders = list(db.session.scalars(select(Reminder).where(Reminder.digest_id == digest_id)
                                         .order_by(Reminder.due_on, Reminder.id)))
     if not reminders:
-        _settle(digest_id, owner, status="empty")
-        return None
+        return None, digest.attempts
+    if not digest.user.email:
+        return ValueError("收件人没有邮箱地址"), digest.attempts
     try:
-        if not digest.user.email:
-            raise ValueError("收件人没有邮箱地址")
-        message = mail.build_digest(digest, reminders)
-        db.session.commit()  # end the read: no transaction (SQLite: no write lock) is held while SMTP talks
-        mail.deliver(message, digest_id)
-    except Exception as exc:
-        _failed(digest, owner, scrub_error(exc), now)
-        return False
-    _settle(digest_id, owner, status="sent", sent_at=utcnow(), last_error=None)
-    return True
+        return mail.build_digest(digest, reminders), digest.attempts
+    except Exception as exc:  # a broken template must not stop the other digests
+        return exc, digest.attempts
 
 
-def _failed(digest: ReminderDigest, owner: str, error: str, now: datetime) -> None:
-    dead = digest.attempts >= _setting("REMINDER_MAX_ATTEMPTS", 5)
-    _settle(digest.id, owner, status="dead" if dead else "pending", last_error=error,
-            next_attempt_at=now + retry_delay(digest.attempts))
+def _failed(digest_id: int, attempts: int, owner: str, error: str, now: datetime) -> None:
+    dead = attempts >= _setting("REMINDER_MAX_ATTEMPTS", 5)
+    _settle(digest_id, owner, status="dead" if dead else "pending", last_error=error,
+            next_attempt_at=now + retry_delay(attempts))
 
 
 def _settle(digest_id: int, owner: str, **values) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from caseapp.core.cli import emit_json, export_group, import_group, operator_command, say
-from caseapp.core.db import db
+from caseapp.core.uow import after_commit
 from caseapp.core.calendar import local_today
 from caseapp.rosters import services
 from caseapp.rosters.base import get_kind
@@ -64,9 +64,12 @@ def import_roster_cmd(kind: str, file: str, event_id: int | None, dry_run: bool,
 def export_roster_cmd(kind: str, out: str, full: bool, event_id: int | None) -> None:
     """Export a roster to OUT."""
     content = services.export_roster(kind, full=full, event_id=event_id)
-    db.session.commit()  # the audit record of a full export is stored before the data leaves
-    _write(out, content)
-    say(f"已导出{get_kind(kind).title}{'（完整信息，已记入审计日志）' if full else '（脱敏）'}：{out}")
+
+    def write() -> None:  # only once the audit record of a full export is committed does the data leave
+        _write(out, content)
+        say(f"已导出{get_kind(kind).title}{'（完整信息，已记入审计日志）' if full else '（脱敏）'}：{out}")
+
+    after_commit(write)
 
 
 COMMANDS = [import_group, export_group, template_cmd]

@@ -2,6 +2,10 @@
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from caseapp.core.db import db
+from caseapp.orgs.models import Organisation
+from tests.factories import PASSWORD, OrgFactory, UserFactory
+
 
 class _Orig(Exception):
     pass
@@ -31,3 +35,34 @@ def test_database_errors_become_chinese_answers(app, exc, status, words):
         from caseapp.budgets import import_views
 
         app.view_functions["budgets.check"] = import_views.check
+
+
+def _login(app, client):
+    user = UserFactory(roles=["caseworker"])
+    with app.app_context():
+        assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_a_conflict_raised_at_commit_answers_409_in_chinese(app, accept):
+    """The view leaves a duplicate pending; the commit's flush fails: the same 409 as a service's refusal."""
+    from flask import redirect
+
+    taken = OrgFactory()
+    client = app.test_client()
+    _login(app, client)
+
+    def pending_duplicate():
+        db.session.add(Organisation(code=taken.code, name="重复", level="county", path="/0/"))
+        return redirect("/")
+
+    original = app.view_functions["payments.act"]
+    app.view_functions["payments.act"] = pending_duplicate
+    try:
+        with app.app_context():
+            resp = client.post("/payments/actions", headers={"Accept": accept})
+    finally:
+        app.view_functions["payments.act"] = original
+    assert resp.status_code == 409
+    text = resp.get_data(as_text=True)
+    assert "数据冲突" in (resp.json["message"] if accept == "application/json" else text)

@@ -11,6 +11,7 @@ from caseapp.core.db import db, utcnow
 from caseapp.deadlines.scan import scan
 from caseapp.jobs.locks import DbLease, RedisLock, redis_client
 from caseapp.jobs.models import JobRun, SchedulerHeartbeat
+from caseapp.jobs.registry import Job, schedule
 from caseapp.jobs.runner import run_job
 from caseapp.jobs.scheduler import InProcessScheduler, next_fire, start_in_process
 from caseapp.reminders.models import Reminder
@@ -18,7 +19,6 @@ from tests.auth.test_login import login
 from tests.deadlines.seeding import load_seed
 from tests.factories import OrgFactory, UserFactory
 from tests.jobs.committed import committed_app
-from workers.schedule import SCHEDULE
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -93,7 +93,7 @@ def test_failed_job_is_recorded_without_personal_data(db_app, monkeypatch):
     def boom():
         raise RuntimeError("bad id 130425198001011234 for a@b.cn")
 
-    monkeypatch.setitem(registry.JOBS, "test.boom", boom)
+    monkeypatch.setitem(registry.JOBS, "test.boom", Job("test.boom", boom))
     with db_app.app_context():
         with pytest.raises(RuntimeError):
             run_job("test.boom", runner="cli")
@@ -110,7 +110,7 @@ def test_next_fire_in_shanghai():
 
 
 def test_in_process_scheduler_runs_due_jobs_and_catches_up(db_app):
-    scheduler = InProcessScheduler(db_app, SCHEDULE)
+    scheduler = InProcessScheduler(db_app, schedule())
     now = utcnow()
     scheduler.plan(now)
     assert all(at > now for at in scheduler.next_runs.values())
@@ -121,7 +121,7 @@ def test_in_process_scheduler_runs_due_jobs_and_catches_up(db_app):
         assert runners == {"in_process"} and db.session.get(SchedulerHeartbeat, "in_process")
         db.session.add(JobRun(name="deadlines.scan", status="ok", started_at=now - dt.timedelta(days=3)))
         db.session.commit()
-    later = InProcessScheduler(db_app, SCHEDULE)
+    later = InProcessScheduler(db_app, schedule())
     later.plan(utcnow())
     assert later.next_runs["deadlines.scan"] <= utcnow()  # missed while down: due at once
 

@@ -4,6 +4,7 @@ Through the real runner path (``run_job``), on both engines, with both locks: th
 ``REDIS_URL`` is set (keys under a prefix of this test's own, removed afterwards) and the database lease
 otherwise. The scan is slowed down inside the lock so the second beat surely arrives while it runs.
 """
+import dataclasses
 import datetime as dt
 import queue
 import threading
@@ -93,9 +94,9 @@ def _slowed_scan(monkeypatch, before_scan):
 
     def slowed(**kwargs):
         before_scan()
-        return original(**kwargs)
+        return original.fn(**kwargs)
 
-    monkeypatch.setitem(registry.JOBS, JOB, slowed)
+    monkeypatch.setitem(registry.JOBS, JOB, dataclasses.replace(original, fn=slowed))
     return original
 
 

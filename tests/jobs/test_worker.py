@@ -16,9 +16,6 @@ from tests.deadlines.seeding import load_seed
 from tests.factories import OrgFactory, UserFactory
 from tests.jobs.committed import committed_app, free_port
 from workers import make_celery
-from workers.tasks import deadlines as deadline_tasks
-from workers.tasks import jobs as job_tasks
-from workers.tasks import reminders as reminder_tasks
 
 
 class Sink:
@@ -54,29 +51,30 @@ def worker_app(request, tmp_path, redis_url, smtp):
         db.session.commit()
     celery = make_celery(app)
     with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield app
+        yield app, celery
     client = redis_client(redis_url)
     client.delete(app.config["CELERY_QUEUE"], *client.keys(KEY_PREFIX + "*"))
     with app.app_context():
         db.engine.dispose()
 
 
-def run(task, **kwargs):
-    return task.apply_async(kwargs=kwargs).get(timeout=30)
+def run(worker_app, job, **kwargs):
+    """Run job ``job`` through its generated task on the worker."""
+    return worker_app[1].tasks[job].apply_async(kwargs=kwargs).get(timeout=30)
 
 
 def test_worker_scans_and_sends_digests_once(worker_app, smtp, redis_url):
     _, sink = smtp
-    first = run(deadline_tasks.scan, today="2025-06-23")
+    first = run(worker_app, "deadlines.scan", today="2025-06-23")
     assert first["status"] == "ok" and first["queued"] > 0
-    assert run(reminder_tasks.send) == {"status": "ok", "sent": 2, "failed": 0}
+    assert run(worker_app, "reminders.send") == {"status": "ok", "sent": 2, "failed": 0}
     assert sorted(m["To"] for m in sink.messages) == ["admin@example.test", "worker@example.test"]
     body = sink.messages[0].get_body(("plain",)).get_content()
     assert "https://gonghui.example.test/reminders/" in body and "2025年6月30日" in body
-    assert run(deadline_tasks.scan, today="2025-06-23")["queued"] == 0
-    assert run(reminder_tasks.send)["sent"] == 0 and len(sink.messages) == 2
-    assert run(job_tasks.heartbeat)["status"] == "ok"
-    with worker_app.app_context():
+    assert run(worker_app, "deadlines.scan", today="2025-06-23")["queued"] == 0
+    assert run(worker_app, "reminders.send")["sent"] == 0 and len(sink.messages) == 2
+    assert run(worker_app, "jobs.heartbeat")["status"] == "ok"
+    with worker_app[0].app_context():
         assert db.session.get(SchedulerHeartbeat, "celery") is not None
         queued_by = db.session.scalars(select(AuditEvent.actor_name).where(AuditEvent.action == "reminders.queue"))
         assert set(queued_by) == {"系统任务"}
@@ -86,14 +84,14 @@ def test_worker_scans_and_sends_digests_once(worker_app, smtp, redis_url):
 
 def test_redis_flushed_mid_run_the_next_scan_restores(worker_app, smtp, redis_url):
     _, sink = smtp
-    assert run(deadline_tasks.scan, today="2025-06-23")["queued"] > 0
+    assert run(worker_app, "deadlines.scan", today="2025-06-23")["queued"] > 0
     client = redis_client(redis_url)
     client.set(KEY_PREFIX + "reminders.send", "someone-else", px=60_000)
-    assert run(reminder_tasks.send)["status"] == "skipped_locked"
+    assert run(worker_app, "reminders.send")["status"] == "skipped_locked"
     # Redis restarted without persistence: locks and queued messages are gone, the database is not
-    client.delete(worker_app.config["CELERY_QUEUE"], *client.keys(KEY_PREFIX + "*"))
-    assert run(deadline_tasks.scan, today="2025-06-23")["queued"] == 0
-    assert run(reminder_tasks.send)["sent"] == 2
-    assert run(deadline_tasks.scan, today="2025-06-29")["queued"] > 0
-    with worker_app.app_context():
+    client.delete(worker_app[0].config["CELERY_QUEUE"], *client.keys(KEY_PREFIX + "*"))
+    assert run(worker_app, "deadlines.scan", today="2025-06-23")["queued"] == 0
+    assert run(worker_app, "reminders.send")["sent"] == 2
+    assert run(worker_app, "deadlines.scan", today="2025-06-29")["queued"] > 0
+    with worker_app[0].app_context():
         assert db.session.scalar(select(func.count(Reminder.id)).where(Reminder.digest_id.is_(None))) > 0

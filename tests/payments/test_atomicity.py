@@ -102,3 +102,35 @@ def test_failure_after_the_single_statement_leaves_nothing(app, world, client, m
     monkeypatch.undo()
     resp = _post(app, client, "/api/v1/payments", token, body, key="k2")
     assert resp.status_code == 201 and _counts()[0] == before[0] + 1
+
+
+def test_refused_roster_page_leaves_no_row_and_no_reservation(app, world):
+    """The aid project's row fits, the award project's two rows do not: the page's refusal commits nothing."""
+    import io
+
+    from caseapp.budgets.models import Project
+    from tests.factories import PASSWORD
+    from tests.payments.conftest import id_number
+    from tests.xlsx import workbook
+
+    aid = Project(year=2025, code="P-AID", name="帮扶项目", org_id=world.org.id, budget_fen=1_000_000)
+    db.session.add(aid)
+    db.session.flush()  # registered first: its row is written before the award project's refusal
+    award = Project(year=2025, code="P-AWD", name="表彰项目", org_id=world.org.id, budget_fen=100_000)  # one award
+    db.session.add(award)
+    db.session.flush()
+    event, category = make_award(award, max_count=10, amount_fen=100_000)
+    make_person(world.org.id, 1, name="李一")
+    for n, name in ((2, "郑二"), (3, "郑三")):
+        make_recipient(event, category, make_person(world.org.id, n, name=name))
+    rows = [["P-AID", "慰问", "李一", id_number(1), "100", ""],
+            ["P-AWD", "表彰奖励", "郑二", id_number(2), None, ""],
+            ["P-AWD", "表彰奖励", "郑三", id_number(3), None, ""]]
+    data = workbook(["项目编码", "发放类型", "姓名", "身份证号", "金额(元)", "发放事由"], rows)
+    client = app.test_client()
+    with app.app_context():
+        client.post("/login", data={"username": world.caseworker.username, "password": PASSWORD})
+        resp = client.post("/rosters/payment/import", data={"file": (io.BytesIO(data), "发放名单.xlsx")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert "整批未登记" in resp.get_data(as_text=True) and "预算不足" in resp.get_data(as_text=True)
+    assert _counts()[0] == 0 and _counts()[4] == 0  # no PaymentItem, nothing reserved
