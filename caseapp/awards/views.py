@@ -8,22 +8,15 @@ from caseapp.awards import recipients, services
 from caseapp.awards.forms import (CategoryEditForm, CategoryForm, CollectiveNominationForm, EventForm,
                                   PersonNominationForm, WithdrawForm)
 from caseapp.budgets.services import list_projects, years
-from caseapp.core.db import db
 from caseapp.core.errors import Conflict, ValidationFailed
 from caseapp.core.templating import NAV
+from caseapp.core.uow import savepoint
 from caseapp.modelworkers.forms import yuan_to_fen
 from caseapp.orgs.services import list_orgs
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 NAV.append(("awards.index", "评选表彰", None))
 REFUSALS = (ValidationFailed, Conflict)
-
-
-def _refused(exc, event_id: int):
-    """Undo the half-done change, show why, and go back to the event."""
-    db.session.rollback()
-    flash(exc.message, "error")
-    return redirect(url_for("awards.detail", event_id=event_id))
 
 
 def _event_form() -> EventForm:
@@ -39,10 +32,10 @@ def index():
     form = _event_form()
     if form.validate_on_submit():
         try:
-            event = services.create_event(project_id=form.project_id.data, name=form.name.data,
-                                          held_on=form.held_on.data)
+            with savepoint():  # the list below must not show a half-created event
+                event = services.create_event(project_id=form.project_id.data, name=form.name.data,
+                                              held_on=form.held_on.data)
         except REFUSALS as exc:
-            db.session.rollback()
             form.form_errors.append(exc.message)
         else:
             flash(f"已创建评选活动“{event.name}”，类别已按项目规则预填，请核对名额和金额", "success")
@@ -75,104 +68,100 @@ def _nomination_form(form_class, event, kind: str | None = None):
     return form
 
 
+def _act(event_id: int, work) -> object:
+    """Run ``work(event)``, which returns the success message; a refusal is shown on the event page instead
+    (the request's unit of work rolls its writes back)."""
+    event = services.get_event(event_id)
+    try:
+        flash(work(event), "success")
+    except REFUSALS as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("awards.detail", event_id=event.id))
+
+
+def _valid(form, field: str | None = None) -> None:
+    if not form.validate_on_submit():
+        raise ValidationFailed(form.error_text() or "页面已过期，请刷新后重试", field=field)
+
+
 @bp.route("/<int:event_id>/categories", methods=["POST"])
 @login_required
 def category_add(event_id: int):
     """Add a category to the event."""
-    event = services.get_event(event_id)
-    form = CategoryForm()
-    if not form.validate_on_submit():
-        return _refused(ValidationFailed(form.error_text()), event.id)
-    try:
+    def work(event) -> str:
+        form = CategoryForm()
+        _valid(form)
         services.add_category(event, name=form.name.data, kind=form.kind.data, max_count=form.max_count.data,
                               amount_fen=yuan_to_fen(form.amount.data, "amount_fen") or 0)
-    except REFUSALS as exc:
-        return _refused(exc, event.id)
-    flash(f"已新增类别“{form.name.data}”", "success")
-    return redirect(url_for("awards.detail", event_id=event.id))
+        return f"已新增类别“{form.name.data}”"
+
+    return _act(event_id, work)
 
 
 @bp.route("/<int:event_id>/categories/<int:category_id>", methods=["POST"])
 @login_required
 def category_edit(event_id: int, category_id: int):
     """Change a category's cap (名额) or amount."""
-    event = services.get_event(event_id)
-    category = services.get_category(event, category_id)
-    form = CategoryEditForm()
-    try:
-        if not form.validate_on_submit():
-            raise ValidationFailed(form.error_text(), field="max_count")
+    def work(event) -> str:
+        category, form = services.get_category(event, category_id), CategoryEditForm()
+        _valid(form, "max_count")
         services.update_category(category, max_count=form.max_count.data,
                                  amount_fen=yuan_to_fen(form.amount.data, "amount_fen") or 0)
-    except REFUSALS as exc:
-        return _refused(exc, event.id)
-    flash(f"已修改类别“{category.name}”", "success")
-    return redirect(url_for("awards.detail", event_id=event.id))
+        return f"已修改类别“{category.name}”"
+
+    return _act(event_id, work)
 
 
 @bp.route("/<int:event_id>/nominate/person", methods=["POST"])
 @login_required
 def nominate_person(event_id: int):
     """Nominate a person in an individual category."""
-    event = services.get_event(event_id)
-    form = _nomination_form(PersonNominationForm, event)
-    try:
-        if not form.validate_on_submit():
-            raise ValidationFailed(form.error_text())
+    def work(event) -> str:
+        form = _nomination_form(PersonNominationForm, event)
+        _valid(form)
         r = recipients.nominate_person(event, services.get_category(event, form.category.data),
                                        name=form.name.data, id_number=form.id_number.data,
                                        org_code=form.org_code.data)
-    except REFUSALS as exc:
-        return _refused(exc, event.id)
-    flash(f"已提名 {r.display_name}（{r.category.name}）", "success")
-    return redirect(url_for("awards.detail", event_id=event.id))
+        return f"已提名 {r.display_name}（{r.category.name}）"
+
+    return _act(event_id, work)
 
 
 @bp.route("/<int:event_id>/nominate/collective", methods=["POST"])
 @login_required
 def nominate_collective(event_id: int):
     """Nominate a 先进集体."""
-    event = services.get_event(event_id)
-    form = _nomination_form(CollectiveNominationForm, event)
-    try:
-        if not form.validate_on_submit():
-            raise ValidationFailed(form.error_text())
+    def work(event) -> str:
+        form = _nomination_form(CollectiveNominationForm, event)
+        _valid(form)
         r = recipients.nominate_collective(event, services.get_category(event, form.category.data),
                                            name=form.name.data, org_code=form.org_code.data,
-                                           contact_name=form.contact_name.data,
-                                           contact_phone=form.contact_phone.data)
-    except REFUSALS as exc:
-        return _refused(exc, event.id)
-    flash(f"已提名 {r.display_name}（{r.category.name}）", "success")
-    return redirect(url_for("awards.detail", event_id=event.id))
+                                           contact_name=form.contact_name.data, contact_phone=form.contact_phone.data)
+        return f"已提名 {r.display_name}（{r.category.name}）"
+
+    return _act(event_id, work)
 
 
 @bp.route("/<int:event_id>/recipients/<int:recipient_id>/confirm", methods=["POST"])
 @login_required
 def confirm(event_id: int, recipient_id: int):
     """确定 a nominee within the category's cap."""
-    event = services.get_event(event_id)
-    recipient = recipients.get_recipient(event, recipient_id)
-    try:
+    def work(event) -> str:
+        recipient = recipients.get_recipient(event, recipient_id)
         recipients.confirm_recipient(recipient)
-    except REFUSALS as exc:
-        return _refused(exc, event.id)
-    flash(f"已确定 {recipient.display_name}", "success")
-    return redirect(url_for("awards.detail", event_id=event.id))
+        return f"已确定 {recipient.display_name}"
+
+    return _act(event_id, work)
 
 
 @bp.route("/<int:event_id>/recipients/<int:recipient_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(event_id: int, recipient_id: int):
     """撤销 a nomination or award, with a reason."""
-    event = services.get_event(event_id)
-    recipient = recipients.get_recipient(event, recipient_id)
-    form = WithdrawForm()
-    try:
-        if not form.validate_on_submit():
-            raise ValidationFailed("页面已过期，请刷新后重试")
+    def work(event) -> str:
+        recipient, form = recipients.get_recipient(event, recipient_id), WithdrawForm()
+        _valid(form)
         recipients.withdraw_recipient(recipient, form.reason.data or "")
-    except REFUSALS as exc:
-        return _refused(exc, event.id)
-    flash(f"已撤销 {recipient.display_name}", "success")
-    return redirect(url_for("awards.detail", event_id=event.id))
+        return f"已撤销 {recipient.display_name}"
+
+    return _act(event_id, work)

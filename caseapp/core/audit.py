@@ -52,18 +52,23 @@ def record(action: str, obj: Any = None, *, before: dict | None = None, after: d
     ``obj`` is a model instance or an ``(object_type, object_id)`` pair; ``before``/``after`` must
     already be masked by the caller: the audit log never holds full personal data.
     """
-    principal = current_principal()
     object_type, object_id, obj_org = _object_ref(obj)
-    event = AuditEvent(
-        actor_id=principal.user_id if principal else None,
-        actor_name=principal.username if principal else "匿名",
-        org_id=org_id if org_id is not None else obj_org,
-        action=action, object_type=object_type, object_id=object_id, summary=summary,
-        before=_jsonable(before), after=_jsonable(after),
-        request_id=current_request_id(), source=principal.source if principal else "web",
-    )
+    event = AuditEvent(**values(action, object_type, object_id, org_id=org_id if org_id is not None else obj_org,
+                                summary=summary, before=before, after=after))
     db.session.add(event)
     return event
+
+
+def values(action: str, object_type: str | None, object_id: str | None, *, org_id: int | None,
+           summary: str | None = None, before: dict | None = None, after: dict | None = None,
+           at: datetime | None = None) -> dict:
+    """The columns of one audit row, acting as the current principal in the current request: the one place
+    that says what an audit row holds (the ORM record above and set-based writers both use it)."""
+    principal = current_principal()
+    return dict(at=at or utcnow(), actor_id=principal.user_id if principal else None,
+                actor_name=principal.username if principal else "匿名", org_id=org_id, action=action,
+                object_type=object_type, object_id=object_id, summary=summary, before=_jsonable(before),
+                after=_jsonable(after), request_id=current_request_id(), source=principal.source if principal else "web")
 
 
 def _jsonable(data: dict | None) -> dict | None:

@@ -55,7 +55,7 @@ def spent_fen(project_id: int, by: dt.date) -> int:
     from sqlalchemy import func, select
 
     from caseapp.core.db import db
-    from caseapp.payments.ledger import LedgerEntry
+    from caseapp.payments.models import LedgerEntry
 
     stmt = select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(
         LedgerEntry.project_id == project_id, LedgerEntry.entry_date <= by)

@@ -12,7 +12,7 @@ from caseapp.budgets.models import Project
 from caseapp.cases.models import HardshipFile
 from caseapp.core.db import db
 from caseapp.orgs.models import Organisation
-from caseapp.payments.ledger import PAYMENT, LedgerEntry
+from caseapp.payments.models import PAYMENT, LedgerEntry
 
 
 def net_paid_items(year: int, as_of: date):

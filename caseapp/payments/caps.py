@@ -2,130 +2,28 @@
 
 ``UPDATE … SET used = used + :n WHERE key AND used + :n <= cap`` is atomic on both engines (PostgreSQL
 re-checks the WHERE clause on the newest row version after waiting for its lock; SQLite's writers are
-serialised by BEGIN IMMEDIATE), so rowcount 1 means granted. CHECK constraints stand behind every counter.
+serialised by BEGIN IMMEDIATE), so a returned row means granted. CHECK constraints stand behind every counter.
+
+Each cap is one SQL text, written once here: the general path runs them one by one, the PostgreSQL
+single-statement path (``fastpath.py``) chains the same texts as CTEs, each gated on the one before. A refusal
+is an exception built by ``*_refusal``; whatever was taken before it is undone by the caller's savepoint.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, case, func, literal, select, text, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import func, select, text, update
 
-from caseapp.core.db import db
+from caseapp.budgets.models import Project
+from caseapp.core.db import db, insert_ignoring_conflicts
 from caseapp.core.errors import Conflict
 from caseapp.core.money import format_yuan
-from caseapp.payments.models import LIVE_STATES, PaymentItem
+from caseapp.payments.models import (LIVE_SQL, RESERVED_STATES, BudgetCounter, CategoryCounter, LedgerEntry,
+                                     PaymentItem, PersonAidCounter)
 
-
-class BudgetCounter(db.Model):
-    """Money reserved and paid against a project's 预算数."""
-
-    __tablename__ = "budget_counters"
-    __table_args__ = (
-        CheckConstraint("reserved_fen >= 0 AND paid_fen >= 0", name="nonnegative"),
-        CheckConstraint("reserved_fen + paid_fen <= cap_fen", name="within_cap"),
-    )
-
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
-    reserved_fen: Mapped[int] = mapped_column(default=0)  #: items registered but not yet paid
-    paid_fen: Mapped[int] = mapped_column(default=0)  #: ledger total (payments minus reversals)
-    cap_fen: Mapped[int] = mapped_column()  #: copy of projects.budget_fen, refreshed on every reservation
-
-
-class CategoryCounter(db.Model):
-    """Head count used in an award category (名额)."""
-
-    __tablename__ = "category_counters"
-    __table_args__ = (CheckConstraint("used >= 0 AND used <= cap", name="within_cap"),)
-
-    category_id: Mapped[int] = mapped_column(ForeignKey("award_categories.id"), primary_key=True)
-    label: Mapped[str] = mapped_column(String(100))  #: the category's name, for messages
-    used: Mapped[int] = mapped_column(default=0)  #: live items (registered … paid)
-    cap: Mapped[int] = mapped_column()  #: the category's max_count
-
-
-class PersonAidCounter(db.Model):
-    """What one person received (or has reserved) of one aid type in one year."""
-
-    __tablename__ = "person_aid_counters"
-    __table_args__ = (CheckConstraint("used_fen >= 0 AND used_fen <= cap_fen", name="within_cap"),)
-
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
-    aid_type_id: Mapped[int] = mapped_column(ForeignKey("aid_types.id"), primary_key=True)
-    year: Mapped[int] = mapped_column(primary_key=True)
-    used_fen: Mapped[int] = mapped_column(default=0)
-    cap_fen: Mapped[int] = mapped_column()  #: copy of aid_caps.cap_fen, refreshed on every reservation
-
-
-def _run(stmt) -> int:
-    """Execute a conditional UPDATE on the session's connection (Core: no ORM overhead); its rowcount."""
-    db.session.flush()
-    return db.session.connection().execute(stmt).rowcount
-
-
-def _upsert_nothing(model, values: dict):
-    """INSERT … ON CONFLICT DO NOTHING on either engine (two sessions may create a counter at once)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    db.session.execute(dialect_insert(model).values(**values).on_conflict_do_nothing())
-
-
-def _live_sum(aggregate, *conditions) -> int:
-    """An aggregate over live items: counters created late start from what already exists."""
-    from caseapp.payments.models import LIVE_STATES
-
-    return db.session.scalar(select(aggregate).where(PaymentItem.status.in_(LIVE_STATES), *conditions)) or 0
-
-
-def _budget_start(project_id: int) -> dict:
-    """Reserved (unpaid live items) and paid (ledger) totals of a project, for a new counter."""
-    from caseapp.payments.ledger import LedgerEntry
-    from caseapp.payments.models import RESERVED_STATES
-
-    reserved = db.session.scalar(select(func.sum(PaymentItem.amount_fen)).where(
-        PaymentItem.project_id == project_id, PaymentItem.status.in_(RESERVED_STATES))) or 0
-    paid = db.session.scalar(select(func.sum(LedgerEntry.amount_fen)).where(LedgerEntry.project_id == project_id)) or 0
-    return {"reserved_fen": reserved, "paid_fen": paid}
-
-
-_BUDGET_CAP = text("(SELECT budget_fen FROM projects WHERE projects.id = budget_counters.project_id)")
-
-
-def reserve_budget(project_id: int, amount_fen: int) -> None:
-    """Reserve ``amount_fen`` of the project's budget or refuse with 预算不足."""
-    stmt = (update(BudgetCounter).where(BudgetCounter.project_id == project_id)
-            .where(BudgetCounter.reserved_fen + BudgetCounter.paid_fen + amount_fen <= _BUDGET_CAP)
-            .values(reserved_fen=BudgetCounter.reserved_fen + amount_fen, cap_fen=_BUDGET_CAP))
-    if _run(stmt) == 1:
-        return
-    if db.session.get(BudgetCounter, project_id, populate_existing=True) is None:
-        from caseapp.budgets.models import Project
-
-        cap = db.session.scalar(select(Project.budget_fen).where(Project.id == project_id))
-        _upsert_nothing(BudgetCounter, {"project_id": project_id, "cap_fen": cap, **_budget_start(project_id)})
-        if _run(stmt) == 1:
-            return
-    raise_budget_refusal(project_id)
-
-
-def unreserve_budget(project_id: int, amount_fen: int) -> None:
-    """Give back a reservation taken earlier in this transaction."""
-    db.session.execute(update(BudgetCounter).where(BudgetCounter.project_id == project_id)
-                       .values(reserved_fen=BudgetCounter.reserved_fen - amount_fen)
-                       .execution_options(synchronize_session=False))
-
-
-def raise_budget_refusal(project_id: int) -> None:
-    """Conflict: 预算不足：已用 ¥x / ¥cap (reserved and paid both count as used)."""
-    from caseapp.budgets.models import Project
-
-    used = db.session.execute(select(BudgetCounter.reserved_fen + BudgetCounter.paid_fen)
-                              .where(BudgetCounter.project_id == project_id)).scalar() or 0
-    cap = db.session.scalar(select(Project.budget_fen).where(Project.id == project_id)) or 0
-    raise CapRefused(f"预算不足：已用 {format_yuan(used)} / {format_yuan(cap)}", "budget_cap", used=used, cap=cap)
+#: a project's 预算数, read by the statement that reserves against it (a changed budget counts at once)
+BUDGET_CAP = "(SELECT budget_fen FROM projects WHERE projects.id = budget_counters.project_id)"
 
 
 class CapRefused(Conflict):
@@ -136,9 +34,47 @@ class CapRefused(Conflict):
         self.keys, self.used, self.cap = frozenset(keys), used, cap
 
 
-def _by_key(column, values: dict):
-    """CASE column WHEN key THEN value …: one statement carries a different number for every counter."""
-    return case({k: literal(v) for k, v in values.items()}, value=column)
+def _gate(after: str | None) -> str:
+    """In a CTE chain: only when the CTE ``after`` (the cap before) granted its row."""
+    return f" AND EXISTS (SELECT 1 FROM {after})" if after else ""
+
+
+# --------------------------------------------------------------------------- the project's budget
+def budget_sql(after: str | None = None) -> str:
+    """Reserve ``:amount_fen`` of project ``:project_id``'s budget, within it; RETURNING a row when granted."""
+    return (f"UPDATE budget_counters SET reserved_fen = reserved_fen + :amount_fen, cap_fen = {BUDGET_CAP} "
+            f"WHERE project_id = :project_id AND reserved_fen + paid_fen + :amount_fen <= {BUDGET_CAP}"
+            f"{_gate(after)} RETURNING project_id")
+
+
+def reserve_budget(project_id: int, amount_fen: int) -> None:
+    """Reserve ``amount_fen`` of the project's budget (creating its counter on first use) or refuse."""
+    params = {"project_id": project_id, "amount_fen": amount_fen}
+    if _granted(budget_sql(), params):
+        return
+    if _missing(BudgetCounter, project_id):
+        cap = db.session.scalar(select(Project.budget_fen).where(Project.id == project_id))
+        db.session.execute(insert_ignoring_conflicts(BudgetCounter, project_id=project_id, cap_fen=cap,
+                                                     **budget_start(project_id)))
+        if _granted(budget_sql(), params):
+            return
+    raise budget_refusal(project_id)
+
+
+def budget_start(project_id: int) -> dict:
+    """Reserved (unpaid live items) and paid (ledger) totals of a project, for a new counter."""
+    reserved = db.session.scalar(select(func.sum(PaymentItem.amount_fen)).where(
+        PaymentItem.project_id == project_id, PaymentItem.status.in_(RESERVED_STATES))) or 0
+    paid = db.session.scalar(select(func.sum(LedgerEntry.amount_fen)).where(LedgerEntry.project_id == project_id)) or 0
+    return {"reserved_fen": reserved, "paid_fen": paid}
+
+
+def budget_refusal(project_id: int) -> CapRefused:
+    """预算不足：已用 ¥x / ¥cap (reserved and paid both count as used)."""
+    used = db.session.execute(select(BudgetCounter.reserved_fen + BudgetCounter.paid_fen)
+                              .where(BudgetCounter.project_id == project_id)).scalar() or 0
+    cap = db.session.scalar(select(Project.budget_fen).where(Project.id == project_id)) or 0
+    return CapRefused(f"预算不足：已用 {format_yuan(used)} / {format_yuan(cap)}", "budget_cap", used=used, cap=cap)
 
 
 # --------------------------------------------------------------------------- award head counts (名额)
@@ -151,80 +87,60 @@ class Heads:
     n: int
 
 
-def _take_heads(heads: dict[int, Heads], sign: int) -> set[int]:
-    if not heads:
-        return set()
-    n = _by_key(CategoryCounter.category_id, {c: sign * h.n for c, h in heads.items()})
-    stmt = update(CategoryCounter).where(CategoryCounter.category_id.in_(list(heads)))
-    if sign > 0:
-        cap = _by_key(CategoryCounter.category_id, {c: h.cap for c, h in heads.items()})
-        stmt = stmt.where(CategoryCounter.used + n <= cap).values(used=CategoryCounter.used + n, cap=cap)
-    else:
-        stmt = stmt.values(used=CategoryCounter.used + n)
-    return set(db.session.connection().execute(stmt.returning(CategoryCounter.category_id)).scalars())
+def heads_sql(after: str | None = None) -> str:
+    """Take ``:heads`` places in category ``:award_category_id`` within ``:category_cap``; a row when granted."""
+    return ("UPDATE category_counters SET used = used + :heads, cap = :category_cap "
+            "WHERE category_id = :award_category_id AND used + :heads <= :category_cap"
+            f"{_gate(after)} RETURNING category_id")
 
 
 def reserve_heads(heads: dict[int, Heads]) -> None:
-    """Take places in every category of ``heads`` with one UPDATE, or refuse with 名额已满 (nothing taken)."""
-    granted = _take_heads(heads, +1)
-    if granted == set(heads):
-        return
-    _take_heads({c: heads[c] for c in granted}, -1)
-    missing = set(heads) - set(db.session.scalars(select(CategoryCounter.category_id).where(
-        CategoryCounter.category_id.in_(list(heads)))))
-    for category_id in sorted(missing):  # first use of a category: its counter starts from the live items
-        used = _live_sum(func.count(), PaymentItem.award_category_id == category_id)
-        _upsert_nothing(CategoryCounter, {"category_id": category_id, "label": heads[category_id].label,
-                                          "used": used, "cap": heads[category_id].cap})
-    if missing:
-        granted = _take_heads(heads, +1)
-        if granted == set(heads):
-            return
-        _take_heads({c: heads[c] for c in granted}, -1)
-    refuse_heads(heads, set(heads) - granted)
+    """Take the places of every category of ``heads`` (creating counters on first use), or refuse."""
+    for category_id, h in sorted(heads.items()):
+        params = {"award_category_id": category_id, "heads": h.n, "category_cap": h.cap}
+        if _granted(heads_sql(), params):
+            continue
+        if _missing(CategoryCounter, category_id):  # its counter starts from the live items
+            used = db.session.scalar(select(func.count()).where(
+                PaymentItem.award_category_id == category_id, text(LIVE_SQL)))
+            db.session.execute(insert_ignoring_conflicts(CategoryCounter, category_id=category_id, label=h.label,
+                                                         used=used, cap=h.cap))
+            if _granted(heads_sql(), params):
+                continue
+        raise heads_refusal(category_id, h)
 
 
-def refuse_heads(heads: dict[int, Heads], refused: set[int]) -> None:
-    """Raise 名额已满 for the first refused category, with its counter's current use."""
-    used = dict(db.session.execute(select(CategoryCounter.category_id, CategoryCounter.used).where(
-        CategoryCounter.category_id.in_(sorted(refused)))).all())
-    first = min(refused)
-    h, now = heads[first], used.get(first, 0)
+def heads_refusal(category_id: int, h: Heads) -> CapRefused:
+    """名额已满 for one category, with its counter's current use."""
+    now = db.session.scalar(select(CategoryCounter.used).where(CategoryCounter.category_id == category_id)) or 0
     extra = f"，本次需 {h.n} 名" if h.n > 1 else ""
-    raise CapRefused(f"名额已满：{h.label} {now}/{h.cap}{extra}", "headcount_cap", keys=refused, used=now, cap=h.cap)
-
-
-def unreserve_heads(counts: dict[int, int]) -> None:
-    """Give back places taken earlier in this transaction ({category id: places})."""
-    _take_heads({c: Heads("", 0, n) for c, n in counts.items()}, -1)
+    return CapRefused(f"名额已满：{h.label} {now}/{h.cap}{extra}", "headcount_cap", keys={category_id}, used=now,
+                      cap=h.cap)
 
 
 # --------------------------------------------------------------------------- per-person yearly caps
-_LIVE = "status IN (" + ",".join(f"'{s}'" for s in LIVE_STATES) + ")"
-
-
-@lru_cache(maxsize=32)
-def _person_upsert(size: int):
-    """One statement for the yearly caps of ``size`` persons of one aid type: create each counter (from the
-    live items already there) or add to it, in both cases only within the cap; a returned row means granted
+@lru_cache(maxsize=64)
+def persons_sql(size: int, after: str | None = None) -> str:
+    """Count ``:n<i>`` for each person ``:p<i>`` of aid type ``:aid_type_id`` in ``:year`` within ``:person_cap``:
+    create each counter (from the live items already there) or add to it; a returned row per granted person
     (SQLite ≥ 3.35 and PostgreSQL share the syntax)."""
     def amount(column: str) -> str:
         return f"CASE {column} " + " ".join(f"WHEN :p{i} THEN :n{i}" for i in range(size)) + " END"
 
     live = (f"COALESCE((SELECT SUM(amount_fen) FROM payment_items WHERE person_id = persons.id "
-            f"AND aid_type_id = :aid_type_id AND year = :year AND {_LIVE}), 0)")
+            f"AND aid_type_id = :aid_type_id AND year = :year AND {LIVE_SQL}), 0)")
     ids = ", ".join(f":p{i}" for i in range(size))
     new = f"{amount('persons.id')} + {live}"
     add = amount("person_aid_counters.person_id")
-    return text(
-        "INSERT INTO person_aid_counters (person_id, aid_type_id, year, used_fen, cap_fen) "
-        f"SELECT persons.id, :aid_type_id, :year, {new}, :cap FROM persons WHERE persons.id IN ({ids}) "
-        f"AND {new} <= :cap ON CONFLICT (person_id, aid_type_id, year) DO UPDATE SET "
-        f"used_fen = person_aid_counters.used_fen + {add}, cap_fen = excluded.cap_fen "
-        f"WHERE person_aid_counters.used_fen + {add} <= excluded.cap_fen RETURNING person_id")
+    return ("INSERT INTO person_aid_counters (person_id, aid_type_id, year, used_fen, cap_fen) "
+            f"SELECT persons.id, :aid_type_id, :year, {new}, :person_cap FROM persons WHERE persons.id IN ({ids}) "
+            f"AND {new} <= :person_cap{_gate(after)} ON CONFLICT (person_id, aid_type_id, year) DO UPDATE SET "
+            f"used_fen = person_aid_counters.used_fen + {add}, cap_fen = excluded.cap_fen "
+            f"WHERE person_aid_counters.used_fen + {add} <= excluded.cap_fen RETURNING person_id")
 
 
-def _person_params(amounts: dict[int, int]) -> dict:
+def person_params(amounts: dict[int, int]) -> dict:
+    """The ``:p<i>``/``:n<i>`` parameters of :func:`persons_sql` for {person id: amount}."""
     params = {}
     for i, (person_id, n) in enumerate(sorted(amounts.items())):
         params[f"p{i}"], params[f"n{i}"] = person_id, n
@@ -232,34 +148,33 @@ def _person_params(amounts: dict[int, int]) -> dict:
 
 
 def reserve_persons(aid_type_id: int, aid_name: str, cap_fen: int, year: int, amounts: dict[int, int]) -> None:
-    """Count each person's amount against their yearly cap for the aid type, or refuse (nothing counted)."""
+    """Count each person's amount against their yearly cap for the aid type, or refuse."""
     if not amounts:
         return
-    params = {"aid_type_id": aid_type_id, "year": year, "cap": cap_fen, **_person_params(amounts)}
-    granted = set(db.session.connection().execute(_person_upsert(len(amounts)), params).scalars())
-    if granted == set(amounts):
-        return
-    _unreserve_persons(aid_type_id, year, {p: amounts[p] for p in granted})
-    refuse_persons(aid_type_id, aid_name, cap_fen, year, set(amounts) - granted)
+    params = {"aid_type_id": aid_type_id, "year": year, "person_cap": cap_fen, **person_params(amounts)}
+    granted = set(db.session.connection().execute(text(persons_sql(len(amounts))), params).scalars())
+    if granted != set(amounts):
+        raise persons_refusal(aid_type_id, aid_name, cap_fen, year, set(amounts) - granted)
 
 
-def refuse_persons(aid_type_id: int, aid_name: str, cap_fen: int, year: int, refused: set[int]) -> None:
-    """Raise 超出个人年度限额 for the first refused person, with what their counter holds."""
+def persons_refusal(aid_type_id: int, aid_name: str, cap_fen: int, year: int, refused: set[int]) -> CapRefused:
+    """超出个人年度限额 for the first refused person, with what their counter holds."""
     refused = sorted(refused)
     used = dict(db.session.execute(select(PersonAidCounter.person_id, PersonAidCounter.used_fen).where(
         PersonAidCounter.person_id.in_(refused), PersonAidCounter.aid_type_id == aid_type_id,
         PersonAidCounter.year == year)).all())
     now = used.get(refused[0], 0)
-    raise CapRefused(f"超出个人年度限额：{aid_name} 已用 {format_yuan(now)} / {format_yuan(cap_fen)}", "person_cap",
-                     keys=refused, used=now, cap=cap_fen)
+    return CapRefused(f"超出个人年度限额：{aid_name} 已用 {format_yuan(now)} / {format_yuan(cap_fen)}", "person_cap",
+                      keys=refused, used=now, cap=cap_fen)
 
 
-def _unreserve_persons(aid_type_id: int, year: int, amounts: dict[int, int]) -> None:
-    if amounts:
-        db.session.connection().execute(
-            update(PersonAidCounter).where(PersonAidCounter.person_id.in_(list(amounts)),
-                                           PersonAidCounter.aid_type_id == aid_type_id, PersonAidCounter.year == year)
-            .values(used_fen=PersonAidCounter.used_fen - _by_key(PersonAidCounter.person_id, amounts)))
+def _granted(sql: str, params: dict) -> bool:
+    """Run one cap statement on the session's connection (Core: no ORM overhead); True when it granted."""
+    return db.session.connection().execute(text(sql), params).first() is not None
+
+
+def _missing(model, key) -> bool:
+    return db.session.get(model, key, populate_existing=True) is None
 
 
 # --------------------------------------------------------------------------- set-based release / move
@@ -302,21 +217,20 @@ def _per_item_sum(correlation: str) -> str:
 
 def set_budget(project_id: int, budget_fen: int) -> None:
     """Admin: change a project's 预算数; refused below what is already reserved and paid."""
-    from caseapp.budgets.models import Project
     from caseapp.core import audit
     from caseapp.core.scoping import get_scoped, require_role
 
     require_role("admin")
     project = get_scoped(Project, project_id)
-    start = _budget_start(project_id)
-    _upsert_nothing(BudgetCounter, {"project_id": project_id, "cap_fen": start["reserved_fen"] + start["paid_fen"],
-                                    **start})
+    start = budget_start(project_id)
+    db.session.execute(insert_ignoring_conflicts(BudgetCounter, project_id=project_id,
+                                                 cap_fen=start["reserved_fen"] + start["paid_fen"], **start))
     done = db.session.execute(
         update(BudgetCounter).where(BudgetCounter.project_id == project_id)
         .where(BudgetCounter.reserved_fen + BudgetCounter.paid_fen <= budget_fen)
         .values(cap_fen=budget_fen).execution_options(synchronize_session=False)).rowcount
     if done != 1:
-        raise_budget_refusal(project_id)
+        raise budget_refusal(project_id)
     before, project.budget_fen = project.budget_fen, budget_fen
     db.session.flush()
     audit.record("payment.budget_cap", project, before={"budget_fen": before}, after={"budget_fen": budget_fen})

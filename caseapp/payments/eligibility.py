@@ -95,7 +95,7 @@ def one_line(aid_name: str, on: date, project_id: int, *, person_id: int | None 
 def _one_line_query(kind: str):
     """The query of ``one_line``, built once per kind of line: "id", "hash" (a person) or "award"."""
     from caseapp.budgets.models import Project
-    from caseapp.payments.caps import BudgetCounter
+    from caseapp.payments.models import BudgetCounter
 
     period = select(PaymentSetting.period_kind).where(PaymentSetting.id == 1).scalar_subquery()
     project = [select(column).where(Project.id == bindparam("project_id")).scalar_subquery().label(f"project_{name}")
@@ -120,7 +120,7 @@ def _with_person(head: list, base, kind: str):
 def _with_award(head: list, base):
     from caseapp.awards.models import AwardCategory, AwardEvent, AwardRecipient
     from caseapp.orgs.models import Organisation
-    from caseapp.payments.caps import CategoryCounter
+    from caseapp.payments.models import CategoryCounter
     from caseapp.persons.models import Person
 
     ready = exists().where(CategoryCounter.category_id == AwardRecipient.category_id).label("category_ready")

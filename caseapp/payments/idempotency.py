@@ -8,25 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 
-from sqlalchemy import JSON, String, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select, update
 
-from caseapp.core.db import UTCDateTime, db, utcnow
+from caseapp.core.db import db, insert_ignoring_conflicts, utcnow
 from caseapp.core.errors import Conflict, ValidationFailed
-
-
-class IdempotencyKey(db.Model):
-    """A client's retry key and the response its first successful request produced."""
-
-    __tablename__ = "idempotency_keys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), unique=True)  #: "<user id>:<client key>"
-    request_hash: Mapped[str] = mapped_column(String(64))  #: SHA-256 of the canonical request body
-    response: Mapped[dict | None] = mapped_column(JSON)  #: {"status": 201, "body": {...}}
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+from caseapp.payments.models import IdempotencyKey
 
 
 def request_hash(payload: dict) -> str:
@@ -39,13 +26,9 @@ def claim(key: str, payload: dict) -> dict | None:
     if not key or len(key) > 100:
         raise ValidationFailed("Idempotency-Key 必须提供，且不超过 100 个字符", field="Idempotency-Key")
     digest = request_hash(payload)
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     inserted = db.session.connection().execute(
-        insert(IdempotencyKey).values(key=key, request_hash=digest, created_at=utcnow())
-        .on_conflict_do_nothing().returning(IdempotencyKey.id)).scalar()
+        insert_ignoring_conflicts(IdempotencyKey, key=key, request_hash=digest, created_at=utcnow())
+        .returning(IdempotencyKey.id)).scalar()
     if inserted is not None:
         return None
     row = db.session.execute(select(IdempotencyKey.request_hash, IdempotencyKey.response)

@@ -1,51 +1,18 @@
 """The ledger: append-only entries for money paid, and reversal entries that undo them at most once."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import (CheckConstraint, ForeignKey, Index, String, Text, func, insert, literal, select, text)
+from sqlalchemy import String, Text, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import aliased
 
 from caseapp.core.db import UTCDateTime, db, utcnow
-from caseapp.core.ddl import protect_append_only
 from caseapp.core.errors import Conflict
-from caseapp.payments.models import PaymentEvent, PaymentItem
+from caseapp.payments.models import PAYMENT, RETURN, REVERSAL, LedgerEntry, PaymentEvent, PaymentItem
 
-PAYMENT, REVERSAL, RETURN = "发放", "冲正", "退回"
+__all__ = ["PAYMENT", "RETURN", "REVERSAL", "entries_for", "paid_total", "record_payments", "record_reversals"]
 
-
-class LedgerEntry(db.Model):
-    """One movement of money: a payment (positive) or the reversal of one (negative). Never changed."""
-
-    __tablename__ = "ledger_entries"
-    __table_args__ = (
-        CheckConstraint("kind IN ('发放','冲正','退回')", name="kind"),
-        CheckConstraint("(kind = '发放' AND amount_fen > 0 AND reverses_id IS NULL) OR "
-                        "(kind <> '发放' AND amount_fen < 0 AND reverses_id IS NOT NULL)", name="sign"),
-        #: an item is paid at most once (a new payment needs a new item)
-        Index("uq_ledger_entries_paid_item", "item_id", unique=True,
-              sqlite_where=text("kind = '发放'"), postgresql_where=text("kind = '发放'")),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("payment_items.id"), index=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
-    aid_type_id: Mapped[int] = mapped_column(ForeignKey("aid_types.id"))
-    year: Mapped[int] = mapped_column(index=True)  #: the project's fiscal year
-    amount_fen: Mapped[int] = mapped_column()  #: signed: payments positive, reversals negative
-    kind: Mapped[str] = mapped_column(String(4))  #: 发放 / 冲正 / 退回
-    entry_date: Mapped[date] = mapped_column()  #: 发放日期 or the reversal's date
-    bank_batch: Mapped[str | None] = mapped_column(String(60))
-    #: the payment this entry undoes; UNIQUE, so one entry is reversed at most once
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
-    reason: Mapped[str | None] = mapped_column(Text)
-    created_by_name: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-protect_append_only(LedgerEntry.__table__)
 
 def _batch_item_ids(batch: str):
     return select(PaymentEvent.item_id).where(PaymentEvent.batch == batch)

@@ -1,18 +1,18 @@
-"""Payment items, aid types, settings, meetings, objections and the item history.
+"""Payment items, aid types, settings, meetings, objections, the item history, the cap counters, the
+append-only ledger and the idempotency keys: every table of the payments area.
 
-The counters (caps) live in ``caps.py``, the append-only ledger in ``ledger.py`` and the idempotency keys in
-``idempotency.py``; they are imported at the bottom so that area discovery registers every table.
+The rules that use them live in ``caps.py`` (counters), ``ledger.py`` and ``idempotency.py``.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.budgets.models import Project  # noqa: F401  (relationship target)
 from caseapp.core.db import UTCDateTime, db, utcnow
-from caseapp.core.ddl import register_table_ddl
+from caseapp.core.ddl import protect_append_only, register_table_ddl
 from caseapp.persons.models import Person  # noqa: F401  (relationship target)
 
 #: workflow states, in order; the transition table is in ``workflow.py``
@@ -25,7 +25,8 @@ RESERVED_STATES = (REGISTERED, REVIEWED, APPROVED, PUBLICIZED)
 #: states whose money left the union (ledger entry with no reversal)
 PAID_STATES = (PAID, SETTLED)
 LIVE_STATES = RESERVED_STATES + PAID_STATES
-_LIVE_SQL = "status IN (" + ",".join(f"'{s}'" for s in LIVE_STATES) + ")"
+#: the live states as SQL, the one spelling used by the partial unique indexes and every cap statement
+LIVE_SQL = "status IN (" + ",".join(f"'{s}'" for s in LIVE_STATES) + ")"
 _PAID_FOREVER = "('已发放','已到账','已退回','已冲正')"
 
 #: what an aid type requires of its recipient (依档帮扶 and the award and 劳模 rules)
@@ -93,11 +94,11 @@ class PaymentItem(db.Model):
         CheckConstraint("person_id IS NOT NULL OR award_recipient_id IS NOT NULL", name="has_recipient"),
         CheckConstraint("status IN (" + ",".join(f"'{s}'" for s in STATUSES) + ")", name="status"),
         Index("uq_payment_items_live_period", "person_id", "project_id", "aid_type_id", "period", unique=True,
-              sqlite_where=text(_LIVE_SQL + " AND person_id IS NOT NULL"),
-              postgresql_where=text(_LIVE_SQL + " AND person_id IS NOT NULL")),
+              sqlite_where=text(LIVE_SQL + " AND person_id IS NOT NULL"),
+              postgresql_where=text(LIVE_SQL + " AND person_id IS NOT NULL")),
         Index("uq_payment_items_live_award", "award_event_id", "recipient_key", unique=True,
-              sqlite_where=text(_LIVE_SQL + " AND award_event_id IS NOT NULL"),
-              postgresql_where=text(_LIVE_SQL + " AND award_event_id IS NOT NULL")),
+              sqlite_where=text(LIVE_SQL + " AND award_event_id IS NOT NULL"),
+              postgresql_where=text(LIVE_SQL + " AND award_event_id IS NOT NULL")),
         Index("ix_payment_items_project_status", "project_id", "status"),
     )
 
@@ -202,4 +203,93 @@ def paid_guard_sql(dialect: str) -> list[str]:
 
 register_table_ddl(PaymentItem.__table__, paid_guard_sql)
 
-from caseapp.payments import caps, idempotency, ledger  # noqa: E402,F401  (register their tables)
+
+# --------------------------------------------------------------------------- cap counters (rules: caps.py)
+class BudgetCounter(db.Model):
+    """Money reserved and paid against a project's 预算数."""
+
+    __tablename__ = "budget_counters"
+    __table_args__ = (
+        CheckConstraint("reserved_fen >= 0 AND paid_fen >= 0", name="nonnegative"),
+        CheckConstraint("reserved_fen + paid_fen <= cap_fen", name="within_cap"),
+    )
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    reserved_fen: Mapped[int] = mapped_column(default=0)  #: items registered but not yet paid
+    paid_fen: Mapped[int] = mapped_column(default=0)  #: ledger total (payments minus reversals)
+    cap_fen: Mapped[int] = mapped_column()  #: copy of projects.budget_fen, refreshed on every reservation
+
+
+class CategoryCounter(db.Model):
+    """Head count used in an award category (名额)."""
+
+    __tablename__ = "category_counters"
+    __table_args__ = (CheckConstraint("used >= 0 AND used <= cap", name="within_cap"),)
+
+    category_id: Mapped[int] = mapped_column(ForeignKey("award_categories.id"), primary_key=True)
+    label: Mapped[str] = mapped_column(String(100))  #: the category's name, for messages
+    used: Mapped[int] = mapped_column(default=0)  #: live items (registered … paid)
+    cap: Mapped[int] = mapped_column()  #: the category's max_count
+
+
+class PersonAidCounter(db.Model):
+    """What one person received (or has reserved) of one aid type in one year."""
+
+    __tablename__ = "person_aid_counters"
+    __table_args__ = (CheckConstraint("used_fen >= 0 AND used_fen <= cap_fen", name="within_cap"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    aid_type_id: Mapped[int] = mapped_column(ForeignKey("aid_types.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    used_fen: Mapped[int] = mapped_column(default=0)
+    cap_fen: Mapped[int] = mapped_column()  #: copy of aid_caps.cap_fen, refreshed on every reservation
+
+
+# --------------------------------------------------------------------------- the ledger (rules: ledger.py)
+PAYMENT, REVERSAL, RETURN = "发放", "冲正", "退回"
+
+
+class LedgerEntry(db.Model):
+    """One movement of money: a payment (positive) or the reversal of one (negative). Never changed."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('发放','冲正','退回')", name="kind"),
+        CheckConstraint("(kind = '发放' AND amount_fen > 0 AND reverses_id IS NULL) OR "
+                        "(kind <> '发放' AND amount_fen < 0 AND reverses_id IS NOT NULL)", name="sign"),
+        #: an item is paid at most once (a new payment needs a new item)
+        Index("uq_ledger_entries_paid_item", "item_id", unique=True,
+              sqlite_where=text("kind = '发放'"), postgresql_where=text("kind = '发放'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("payment_items.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    aid_type_id: Mapped[int] = mapped_column(ForeignKey("aid_types.id"))
+    year: Mapped[int] = mapped_column(index=True)  #: the project's fiscal year
+    amount_fen: Mapped[int] = mapped_column()  #: signed: payments positive, reversals negative
+    kind: Mapped[str] = mapped_column(String(4))  #: 发放 / 冲正 / 退回
+    entry_date: Mapped[date] = mapped_column()  #: 发放日期 or the reversal's date
+    bank_batch: Mapped[str | None] = mapped_column(String(60))
+    #: the payment this entry undoes; UNIQUE, so one entry is reversed at most once
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+protect_append_only(LedgerEntry.__table__)
+
+
+# --------------------------------------------------------------------------- idempotency keys (idempotency.py)
+class IdempotencyKey(db.Model):
+    """A client's retry key and the response its first successful request produced."""
+
+    __tablename__ = "idempotency_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)  #: "<user id>:<client key>"
+    request_hash: Mapped[str] = mapped_column(String(64))  #: SHA-256 of the canonical request body
+    response: Mapped[dict | None] = mapped_column(JSON)  #: {"status": 201, "body": {...}}
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,38 +1,36 @@
 """Set-based registration: one item or a whole batch in a fixed number of statements, all or nothing.
 
 Whatever the number of lines: one query for the aid types (caps and the period setting included), one for
-the persons, one for the award recipients; one conditional UPDATE for the budget, one for the head counts,
-one upsert per aid type for the per-person caps; one INSERT … RETURNING for the items, one for their history
-and one for their audit rows. Any refused line refuses the batch, and the refusal names every line at fault.
+the persons, one for the award recipients; one conditional UPDATE for the budget, one per award category
+for the head counts, one upsert per aid type for the per-person caps (``caps.py``); one INSERT … RETURNING for
+the items, one for their history and one for their audit rows (``rows.py``). Any refused line refuses the
+batch, and the refusal names every line at fault. It all runs in a savepoint: a refusal leaves nothing taken.
 
 A single registration is a batch of one line that reads everything in one query; on PostgreSQL, once its
-counters exist, it takes its caps and writes its rows in one more statement (``fastpath.py``).
+counters exist, it takes its caps and writes its rows in one more statement built from the same pieces
+(``fastpath.py``).
 """
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, inspect, or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from caseapp.core.audit import AuditEvent
-from caseapp.core.context import Principal, current_request_id
+from caseapp.core.calendar import local_today
 from caseapp.core.db import db, utcnow
 from caseapp.core.errors import Conflict, DomainError, ValidationFailed
-from caseapp.core.masking import mask_name
 from caseapp.core.money import format_yuan
 from caseapp.core.scoping import require_role, require_visible_org
-from caseapp.payments import caps, eligibility, fastpath
+from caseapp.core.uow import savepoint
+from caseapp.payments import caps, eligibility, fastpath, rows
 from caseapp.payments.eligibility import Aid, Recipient
-from caseapp.payments.models import LIVE_STATES, REGISTERED, PaymentEvent, PaymentItem
+from caseapp.payments.models import LIVE_STATES, PaymentItem
 
 REGISTER_ROLES = ("caseworker", "admin")
 #: problems quoted in one refusal message; the rest are counted
 MAX_QUOTED = 20
-#: SQLSTATE of a unique violation (PostgreSQL)
-UNIQUE_VIOLATION = "23505"
 
 #: what resolving lines gives: the project's facts, the good lines, the refusals, the period setting, and
 #: whether a single line's counters exist (the PostgreSQL fast path may run)
@@ -104,7 +102,7 @@ def register_lines(project, lines: list[Line], *, on: date | None = None) -> lis
     principal = require_role(*REGISTER_ROLES)
     if not lines:
         raise ValidationFailed("请至少选择一人", field="ids")
-    on = on or date.today()
+    on = on or local_today()
     db.session.flush()  # what follows runs on the connection, past the ORM
     project, resolved, problems, period_kind, counters_ready = _resolve(project, lines, on)
     require_visible_org(project.org_id)  # the project may be the county's; each item is the recipient's union's
@@ -112,10 +110,21 @@ def register_lines(project, lines: list[Line], *, on: date | None = None) -> lis
     if len(lines) > 1:
         problems += _already_registered(project, resolved, period)
     _refuse(lines, problems)
-    if fastpath.applies(len(lines), counters_ready):
-        return [_write_in_one(project, resolved[0], on, period, principal)]
-    _reserve(project, resolved)
-    return _write(project, resolved, on, period, principal)
+    now = utcnow()
+    items = [rows.item(project, r, on, period, principal, now) for r in resolved]
+    try:
+        with savepoint():  # a refused cap or a duplicate undoes every cap taken before it
+            if fastpath.applies(len(lines), counters_ready):
+                ids = [fastpath.register(items[0], resolved[0], principal)]
+            else:
+                _reserve(project, resolved)
+                ids = rows.write(items, resolved, principal)
+    except IntegrityError as exc:
+        if not rows.is_duplicate(exc):
+            raise
+        raise _duplicate(resolved[0]) if len(resolved) == 1 else \
+            Conflict("重复登记：本批中有人刚被他人同时登记，请刷新后重试", code="duplicate") from exc
+    return [item | {"id": i} for item, i in zip(items, ids)]
 
 
 # --------------------------------------------------------------------------- eligibility, set-based
@@ -160,20 +169,17 @@ def _resolve_one(project, line: Line, on: date) -> Resolution:
 
 def _resolve_line(project, line: Line, label: str, aid: Aid | None, person, award, on: date) -> Resolved:
     """Check one line against its aid type's rule, its recipient and its amount; raise the first refusal."""
-    aid = aid or _raise(eligibility.unknown_aid(line.aid_type))
+    if aid is None:
+        raise eligibility.unknown_aid(line.aid_type)
     if line.recipient_id is not None:
-        recipient = eligibility.for_award(aid, award or _raise(eligibility.award_recipient_missing()),
-                                          line.amount_fen, project.id)
-        amount = award.amount_fen
+        if award is None:
+            raise eligibility.award_recipient_missing()
+        recipient, amount = eligibility.for_award(aid, award, line.amount_fen, project.id), award.amount_fen
     else:
-        recipient = eligibility.for_person(aid, person or _raise(
-            eligibility.recipient_missing(line.person_id is None)), on)
-        amount = check_amount(line.amount_fen)
+        if person is None:
+            raise eligibility.recipient_missing(line.person_id is None)
+        recipient, amount = eligibility.for_person(aid, person, on), check_amount(line.amount_fen)
     return Resolved(line, f"{label}（{recipient.name}）", aid, recipient, amount)
-
-
-def _raise(exc: DomainError):
-    raise exc
 
 
 def check_amount(amount_fen) -> int:
@@ -237,32 +243,28 @@ def _duplicate(r: Resolved) -> Conflict:
 
 # --------------------------------------------------------------------------- caps, set-based
 def _reserve(project, resolved: list[Resolved]) -> None:
-    """Budget, head counts, per-person caps in turn; a refusal gives back what was taken and names the lines."""
+    """Budget, head counts, per-person caps in turn; a batch's refusal names its lines (the savepoint undoes)."""
     total = sum(r.amount_fen for r in resolved)
     try:
         caps.reserve_budget(project.id, total)
+        caps.reserve_heads(_heads(resolved))
+        for aid, amounts in _per_person(resolved):
+            caps.reserve_persons(aid.id, aid.name, aid.cap_fen, project.year, amounts)
     except caps.CapRefused as exc:
-        _refuse_budget(resolved, exc, total)
+        if len(resolved) == 1:
+            raise
+        raise _lines_over(resolved, exc, total) from exc
+
+
+def _heads(resolved: list[Resolved]) -> dict[int, caps.Heads]:
+    """{category id: places wanted} of the award lines."""
     heads: dict[int, caps.Heads] = {}
     for r in resolved:
         c = r.recipient.category_id
         if c is not None:
             heads[c] = caps.Heads(r.recipient.category_label, r.recipient.category_cap,
                                   heads[c].n + 1 if c in heads else 1)
-    taken: list[tuple[Aid, dict[int, int]]] = []
-    try:
-        if heads:
-            caps.reserve_heads(heads)
-        for aid, amounts in _per_person(resolved):
-            caps.reserve_persons(aid.id, aid.name, aid.cap_fen, project.year, amounts)
-            taken.append((aid, amounts))
-    except caps.CapRefused as exc:
-        for aid, amounts in taken:
-            caps.unreserve_persons(aid.id, project.year, amounts)
-        if heads and exc.code != "headcount_cap":
-            caps.unreserve_heads({c: h.n for c, h in heads.items()})
-        caps.unreserve_budget(project.id, total)
-        _refuse_cap(resolved, exc)
+    return heads
 
 
 def _per_person(resolved: list[Resolved]):
@@ -275,94 +277,17 @@ def _per_person(resolved: list[Resolved]):
     return list(groups.values())
 
 
-def _refuse_budget(resolved: list[Resolved], exc: caps.CapRefused, total: int) -> None:
-    if len(resolved) == 1:
-        raise exc
-    room, running = exc.cap - exc.used, 0
-    over = [r.label for r in resolved if (running := running + r.amount_fen) > room]
-    raise lines_refused([("预算", f"{exc.message}，本批合计 {format_yuan(total)}，"
-                                f"超出部分自{over[0]}起（共 {len(over)} 条）")], conflict=True)
-
-
-def _refuse_cap(resolved: list[Resolved], exc: caps.CapRefused) -> None:
-    if len(resolved) == 1:
-        raise exc
+def _lines_over(resolved: list[Resolved], exc: caps.CapRefused, total: int) -> LinesRefused:
+    """The batch's refusal for a cap: from which line the budget runs out, or the lines beyond a cap."""
+    if exc.code == "budget_cap":
+        room, running = exc.cap - exc.used, 0
+        over = [r.label for r in resolved if (running := running + r.amount_fen) > room]
+        return lines_refused([("预算", f"{exc.message}，本批合计 {format_yuan(total)}，"
+                                     f"超出部分自{over[0]}起（共 {len(over)} 条）")], conflict=True)
     if exc.code == "headcount_cap":
-        room = exc.cap - exc.used
-        lines = [r for r in resolved if r.recipient.category_id in exc.keys][max(room, 0):]
-        raise lines_refused([(r.label, f"超出名额（{r.recipient.category_label} 已用 {exc.used}/{exc.cap}）")
-                            for r in lines], conflict=True)
-    raise lines_refused([(r.label, f"超出个人年度限额（{r.aid.name} 每人每年 {format_yuan(r.aid.cap_fen or 0)}）")
-                        for r in resolved if r.recipient.person_id in exc.keys and r.aid.cap_fen is not None],
-                       conflict=True)
-
-
-# --------------------------------------------------------------------------- the rows: items, history, audit
-def _write(project, resolved: list[Resolved], on: date, period: str, principal: Principal) -> list[dict]:
-    now, batch = utcnow(), uuid.uuid4().hex
-    rows = [_row(project, r, on, period, principal, now) for r in resolved]
-    ids = _insert_items(rows, resolved)
-    conn = db.session.connection()
-    conn.execute(insert(PaymentEvent.__table__), [
-        dict(item_id=i, action="register", from_status=None, to_status=REGISTERED, note=None,
-             actor_name=principal.username, batch=batch, at=now) for i in ids])
-    request_id = current_request_id()
-    conn.execute(insert(AuditEvent.__table__), [
-        dict(at=now, actor_id=principal.user_id, actor_name=principal.username, org_id=row["org_id"],
-             action="payment.register", object_type="payment_items", object_id=str(i),
-             summary=_summary(r), before=None, after=snapshot(row | {"id": i}),
-             request_id=request_id, source=principal.source) for i, r, row in zip(ids, resolved, rows)])
-    return [row | {"id": i} for i, row in zip(ids, rows)]
-
-
-def _write_in_one(project, r: Resolved, on: date, period: str, principal: Principal) -> dict:
-    """PostgreSQL, one line with its counters in place: caps, item, history and audit in one statement."""
-    row = _row(project, r, on, period, principal, utcnow())
-    try:
-        item_id = fastpath.register(row, r.aid, r.recipient, summary=_summary(r), after=snapshot(row),
-                                    principal=principal)
-    except IntegrityError as exc:
-        if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:  # a concurrent or earlier live item
-            raise _duplicate(r) from exc
-        raise
-    return row | {"id": item_id}
-
-
-def _row(project, r: Resolved, on: date, period: str, principal: Principal, now) -> dict:
-    """The payment_items columns of a resolved line."""
-    return dict(org_id=r.recipient.org_id or project.org_id, project_id=project.id, aid_type_id=r.aid.id,
-                person_id=r.recipient.person_id, award_recipient_id=r.recipient.award_recipient_id,
-                award_event_id=r.recipient.award_event_id, award_category_id=r.recipient.category_id,
-                recipient_key=r.recipient.key, recipient_name=r.recipient.name, amount_fen=r.amount_fen,
-                year=project.year, period=period, reason=r.line.reason.strip(), evidence=r.line.evidence.strip(),
-                status=REGISTERED, registered_by_id=principal.user_id, registered_by_name=principal.username,
-                registered_on=on, created_at=now)
-
-
-def _summary(r: Resolved) -> str:
-    return f"{r.aid.name} {mask_name(r.recipient.name)}"
-
-
-def _insert_items(rows: list[dict], resolved: list[Resolved]) -> list[int]:
-    """One INSERT … RETURNING for all rows; ids are matched back by recipient, unique within a batch."""
-    table = PaymentItem.__table__
-    stmt = insert(table).returning(table.c.id, table.c.aid_type_id, table.c.award_event_id, table.c.recipient_key)
-    try:
-        if len(rows) == 1:
-            return [db.session.connection().execute(stmt, rows[0]).first().id]
-        got = {(r.aid_type_id, r.award_event_id, r.recipient_key): r.id
-               for r in db.session.connection().execute(stmt, rows)}
-    except IntegrityError as exc:  # the partial unique indexes: a concurrent or earlier live item
-        if len(resolved) == 1:
-            raise _duplicate(resolved[0]) from exc
-        raise Conflict("重复登记：本批中有人刚被他人同时登记，请刷新后重试", code="duplicate") from exc
-    return [got[(row["aid_type_id"], row["award_event_id"], row["recipient_key"])] for row in rows]
-
-
-def snapshot(item) -> dict:
-    """A masked view of an item (a PaymentItem or its column dict) for the audit log."""
-    get = item.get if isinstance(item, dict) else lambda name: getattr(item, name)
-    return {"recipient": mask_name(get("recipient_name")), "person_id": get("person_id"),
-            "award_recipient_id": get("award_recipient_id"), "project_id": get("project_id"),
-            "aid_type_id": get("aid_type_id"), "amount_fen": get("amount_fen"), "period": get("period"),
-            "status": get("status")}
+        lines = [r for r in resolved if r.recipient.category_id in exc.keys][max(exc.cap - exc.used, 0):]
+        return lines_refused([(r.label, f"超出名额（{r.recipient.category_label} 已用 {exc.used}/{exc.cap}）")
+                              for r in lines], conflict=True)
+    return lines_refused([(r.label, f"超出个人年度限额（{r.aid.name} 每人每年 {format_yuan(r.aid.cap_fen or 0)}）")
+                          for r in resolved if r.recipient.person_id in exc.keys and r.aid.cap_fen is not None],
+                         conflict=True)

@@ -9,9 +9,8 @@ from sqlalchemy import and_, case, func, select
 from caseapp.core.calendar import month_end
 from caseapp.core.db import db
 from caseapp.core.scoping import scoped
-from caseapp.payments.caps import BudgetCounter, CategoryCounter, PersonAidCounter
-from caseapp.payments.ledger import PAYMENT, LedgerEntry
-from caseapp.payments.models import (LIVE_STATES, PAID_STATES, RESERVED_STATES, PaymentEvent, PaymentItem)
+from caseapp.payments.models import (LIVE_STATES, PAID_STATES, PAYMENT, RESERVED_STATES, BudgetCounter,
+                                     CategoryCounter, LedgerEntry, PaymentEvent, PaymentItem, PersonAidCounter)
 
 
 def list_items(*, project_id: int | None = None, status: str | None = None, statuses=None,

@@ -72,7 +72,7 @@ def set_aid_cap(aid_type_id: int, cap_fen: int | None) -> None:
     if cap_fen is None:
         if row is not None:
             db.session.delete(row)
-            from caseapp.payments.caps import PersonAidCounter  # no cap, no counters to keep in step
+            from caseapp.payments.models import PersonAidCounter  # no cap, no counters to keep in step
 
             db.session.execute(PersonAidCounter.__table__.delete().where(
                 PersonAidCounter.aid_type_id == aid_type_id))

@@ -20,8 +20,8 @@ from caseapp.core.errors import Conflict, Forbidden, ValidationFailed
 from caseapp.core.scoping import require_role, scoped
 from caseapp.payments import caps, ledger
 from caseapp.payments.models import (APPROVED, CANCELLED, PAID, PAID_STATES, PUBLICIZED, REGISTERED, REJECTED,
-                                     RESERVED_STATES, RETURNED, REVERSED, REVIEWED, SETTLED, Objection,
-                                     PaymentEvent, PaymentItem)
+                                     RESERVED_STATES, RETURNED, REVERSED, REVIEWED, SETTLED, Objection, PaymentEvent,
+                                     PaymentItem)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from caseapp.core.context import Principal
 from caseapp.core.db import db
 from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.core.scoping import principal_or_deny, require_role
+from caseapp.core.uow import savepoint
 from caseapp.rosters.base import RosterContext, RosterKind, RowErrors, get_kind
 
 IMPORT_ROLES = ("caseworker", "admin")
@@ -159,16 +160,18 @@ def _duplicate(cells: dict[str, str], roster: RosterKind, number: int, first_see
 
 
 def _apply(roster: RosterKind, clean: list[dict], ctx: RosterContext, dry_run: bool) -> tuple[int, int]:
-    """Write the rows in the caller's transaction; a dry run writes inside a savepoint and undoes it."""
+    """Write the rows in the caller's transaction, all or nothing; a dry run writes inside a savepoint and
+    undoes it."""
     if not dry_run:
-        return roster.apply_rows(clean, ctx)
-    savepoint = db.session.begin_nested()
+        with savepoint():
+            return roster.apply_rows(clean, ctx)
+    nested = db.session.begin_nested()
     try:
         counts = roster.apply_rows(clean, ctx)
         db.session.flush()
         return counts
     finally:
-        savepoint.rollback()
+        nested.rollback()
 
 
 def error_workbook(kind: str, data: bytes, errors: list[RowError]) -> bytes:

@@ -56,7 +56,7 @@ def test_missed_runs_catch_up_with_the_most_urgent_tier(app, operator):
 
 def _ledger_payment(project, fen: int, day: dt.date) -> None:
     """Money out of ``project`` on ``day``, as the ledger records it."""
-    from caseapp.payments.ledger import LedgerEntry
+    from caseapp.payments.models import LedgerEntry
     from caseapp.payments.models import AidType, PaymentItem
     from caseapp.persons.models import Person
 

@@ -15,8 +15,7 @@ from caseapp.indicators.models import IndicatorSnapshot, Rollup
 from caseapp.indicators.rollup import run_rollup
 from caseapp.indicators.services import enter_manual_value
 from caseapp.orgs.services import create_org
-from caseapp.payments.ledger import LedgerEntry
-from caseapp.payments.models import AidType, PaymentItem
+from caseapp.payments.models import AidType, LedgerEntry, PaymentItem
 from caseapp.persons.models import Person
 
 SEED = Path(__file__).parents[2] / "caseapp" / "budgets" / "demo" / "weixian-2025-budget-performance.docx"

@@ -7,10 +7,8 @@ from sqlalchemy import func, select
 from caseapp.auth.services import issue_token
 from caseapp.core.db import db
 from caseapp.payments import caps, ledger, services
-from caseapp.payments.caps import BudgetCounter, CategoryCounter
-from caseapp.payments.idempotency import IdempotencyKey
-from caseapp.payments.ledger import LedgerEntry
-from caseapp.payments.models import PaymentEvent, PaymentItem
+from caseapp.payments.models import (BudgetCounter, CategoryCounter, IdempotencyKey, LedgerEntry, PaymentEvent,
+                                     PaymentItem)
 from tests.conftest import acting_as
 from tests.payments.conftest import make_award, make_person, make_recipient
 
@@ -80,8 +78,8 @@ def test_failure_during_payment_leaves_nothing(app, world, client, monkeypatch, 
 
 
 def test_failure_after_the_single_statement_leaves_nothing(app, world, client, monkeypatch, engine_name):
-    from caseapp.payments import fastpath, registration
-    from caseapp.payments.caps import PersonAidCounter
+    from caseapp.payments import fastpath, rows
+    from caseapp.payments.models import PersonAidCounter
     from caseapp.payments.settings import aid_type_named, set_aid_cap
 
     with acting_as(world.admin):
@@ -93,7 +91,7 @@ def test_failure_after_the_single_statement_leaves_nothing(app, world, client, m
     token = issue_token(world.caseworker)
     before = _counts()
     person_used = db.session.scalar(select(func.sum(PersonAidCounter.used_fen)))
-    module, step = (fastpath, "register") if engine_name == "postgresql" else (registration, "_write")
+    module, step = (fastpath, "register") if engine_name == "postgresql" else (rows, "write")
     _after_then_fail(monkeypatch, module, step)
     body = {"project_code": "P-AWARD", "aid_type": "表彰奖励", "amount_fen": 100_000, "recipient_id": recipient.id}
     resp = _post(app, client, "/api/v1/payments", token, body, key="k2")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, ValidationFailed
 from caseapp.payments import caps, reports, services
-from caseapp.payments.caps import BudgetCounter, CategoryCounter
+from caseapp.payments.models import BudgetCounter, CategoryCounter
 from caseapp.payments.settings import aid_type_named, set_aid_cap
 from tests.conftest import acting_as
 from tests.payments.conftest import make_award, make_person, make_recipient

@@ -111,7 +111,7 @@ def test_headcount_cap_holds_for_200_concurrent_requests(live):
     statuses = [s for s, _ in results]
     assert statuses.count(201) == HEADS and statuses.count(409) == PEOPLE - HEADS, statuses
     assert {b["message"] for s, b in results if s == 409} == {f"名额已满：先进劳模 {HEADS}/{HEADS}"}
-    from caseapp.payments.caps import CategoryCounter
+    from caseapp.payments.models import CategoryCounter
     from caseapp.payments.models import PaymentItem
 
     with live.app.app_context():
@@ -162,7 +162,7 @@ def test_ten_concurrent_reversals_make_one(live):
                                                   live.finance_token)] * 10, threads=10)
     statuses = sorted(s for s, _ in results)
     assert statuses == [200] + [409] * 9, results
-    from caseapp.payments.ledger import LedgerEntry
+    from caseapp.payments.models import LedgerEntry
 
     with live.app.app_context():
         rows = db.session.execute(select(LedgerEntry.amount_fen).where(

@@ -14,9 +14,7 @@ from caseapp.core.db import db
 from caseapp.core.errors import DomainError
 from caseapp.payments import caps, idempotency, reports, services
 from caseapp.payments import settings as pay_settings
-from caseapp.payments.caps import BudgetCounter, CategoryCounter, PersonAidCounter
-from caseapp.payments.ledger import PAYMENT, LedgerEntry
-from caseapp.payments.models import PaymentItem
+from caseapp.payments.models import PAYMENT, BudgetCounter, CategoryCounter, LedgerEntry, PaymentItem, PersonAidCounter
 from tests.conftest import acting_as
 from tests.payments.conftest import make_award, make_person, make_recipient
 

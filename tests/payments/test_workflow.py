@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, Forbidden, ValidationFailed
 from caseapp.payments import reports, services
-from caseapp.payments.caps import BudgetCounter
-from caseapp.payments.ledger import LedgerEntry
+from caseapp.payments.models import BudgetCounter, LedgerEntry
 from tests.conftest import acting_as
 from tests.payments.conftest import make_filed, make_person
 
