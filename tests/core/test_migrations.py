@@ -69,3 +69,31 @@ def _has_answer_guard() -> bool:
             return {"survey_answers_no_update", "survey_answers_no_delete"} <= set(found)
         found = conn.execute(text("SELECT tgname FROM pg_trigger")).scalars().all()
         return "survey_answers_append_only_trg" in found
+
+
+def _triggers(engine_name: str) -> dict[str, str]:
+    """Every trigger (and, on PostgreSQL, trigger function) in the current database, by name, as the server
+    stores it."""
+    conn = db.session.connection()
+    if engine_name == "sqlite":
+        rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    else:
+        rows = conn.execute(text(
+            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+            "UNION ALL SELECT proname, prosrc FROM pg_proc WHERE prorettype = 'trigger'::regtype "
+            "AND pronamespace = 'public'::regnamespace"))
+    return {name: " ".join(sql.split()) for name, sql in rows}
+
+
+def test_the_migrations_literal_triggers_equal_the_models(migrated_app, tmp_path, fresh_pg_database):
+    """Every revision's trigger DDL, applied in order, leaves exactly the triggers the models create."""
+    engine_name = db.engine.dialect.name
+    migrated = _triggers(engine_name)
+    uri = f"sqlite:///{tmp_path / 'models.sqlite'}" if engine_name == "sqlite" else fresh_pg_database()
+    models_app = make_app(uri, str(tmp_path))
+    with models_app.app_context():
+        db.create_all()
+        from_models = _triggers(engine_name)
+        db.session.remove()
+        db.engine.dispose()
+    assert migrated == from_models and len(from_models) >= 10
