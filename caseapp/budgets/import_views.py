@@ -1,4 +1,7 @@
-"""Budget pages for admins and reviewers: document import (upload → preview → confirm), rules, checks."""
+"""Budget pages for admins and reviewers: document import (upload → preview → confirm), rules, checks.
+
+Handlers only: their routes are declared with the area's other routes in ``views.py``.
+"""
 from __future__ import annotations
 
 import re
@@ -15,7 +18,6 @@ from wtforms.validators import NumberRange, Optional
 
 from caseapp.budgets import checks, importer, rules, services
 from caseapp.budgets.import_diff import number
-from caseapp.budgets.views import bp
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.forms import BaseForm
 from caseapp.core.scoping import require_role
@@ -38,7 +40,6 @@ class UploadForm(BaseForm):
     org_code = SelectField("导入到组织")
 
 
-@bp.route("/budgets/import", methods=["GET", "POST"])
 @login_required
 def import_upload():
     """Upload a 部门预算绩效文本; it is checked, kept server-side and previewed."""
@@ -65,7 +66,6 @@ def _upload_again():
     return redirect(url_for("budgets.import_upload"))
 
 
-@bp.route("/budgets/import/preview")
 @login_required
 def import_preview():
     """What the uploaded document would create or change, with the rules the prose states."""
@@ -78,7 +78,6 @@ def import_preview():
     return render_template("budgets/import_preview.html", plan=plan, KINDS=rules.RULE_KIND_LABELS)
 
 
-@bp.route("/budgets/import/confirm", methods=["POST"])
 @login_required
 def import_confirm():
     """Write the previewed document, with the admin's choice of project for each rule."""
@@ -98,7 +97,6 @@ def import_confirm():
     return redirect(url_for("budgets.dashboard", year=done.year))
 
 
-@bp.route("/budgets/import/cancel", methods=["POST"])
 @login_required
 def import_cancel():
     """Drop the uploaded document without importing it."""
@@ -110,7 +108,6 @@ def import_cancel():
     return redirect(url_for("budgets.import_upload"))
 
 
-@bp.route("/budgets/rules", endpoint="rules")
 @login_required
 def rules_page():
     """The year's rules from the prose, to confirm, reject or attach to another project."""
@@ -120,7 +117,6 @@ def rules_page():
                            STATUS=rules.RULE_STATUS_LABELS, KINDS=rules.RULE_KIND_LABELS)
 
 
-@bp.route("/budgets/rules/<int:rule_id>", methods=["POST"])
 @login_required
 def rule_update(rule_id: int):
     """Confirm or reject one rule, possibly attaching it to another project."""
@@ -131,7 +127,6 @@ def rule_update(rule_id: int):
     return redirect(url_for("budgets.rules", year=rule.year))
 
 
-@bp.route("/budgets/check")
 @login_required
 def check():
     """Contradictions in the year's budget data: caps against budgets, plans, prose against tables."""
@@ -140,8 +135,7 @@ def check():
     return render_template("budgets/check.html", year=year, years=services.years(), problems=problems)
 
 
-@bp.app_template_filter("number")
-def _number_filter(value) -> str:
+def number_filter(value) -> str:
     """A Decimal as written: 95.0000 → 95, 47.6600 → 47.66."""
     shown = number(value)
     return "" if shown is None else str(shown)
@@ -151,8 +145,7 @@ def _number_filter(value) -> str:
 DIRECTION_LABELS = {">=": "≥", "<=": "≤", "=": "=", "qualitative": "定性", "date": "日期"}
 
 
-@bp.app_template_filter("direction")
-def _direction_filter(value) -> str:
+def direction_filter(value) -> str:
     """>= → ≥, qualitative → 定性 (the stored keys stay ASCII)."""
     return DIRECTION_LABELS.get(value or "", value or "")
 

@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from caseapp.budgets import services
+from caseapp.budgets import import_views, services
 from caseapp.payments.reports import spent_by_project
 from caseapp.budgets.checks import run_checks
 from caseapp.budgets.rules import RULE_STATUS_LABELS, list_rules
@@ -57,4 +57,16 @@ def _metric_labels() -> dict:
     return {"METRIC_LABELS": METRIC_LABELS}
 
 
-from caseapp.budgets import import_views  # noqa: E402,F401  (import, rules and check pages on this blueprint)
+
+# document import, rules and checks: handlers in import_views.py, routes here
+for _rule, _endpoint, _handler, _methods in (
+        ("/budgets/import", "import_upload", import_views.import_upload, ("GET", "POST")),
+        ("/budgets/import/preview", "import_preview", import_views.import_preview, ("GET",)),
+        ("/budgets/import/confirm", "import_confirm", import_views.import_confirm, ("POST",)),
+        ("/budgets/import/cancel", "import_cancel", import_views.import_cancel, ("POST",)),
+        ("/budgets/rules", "rules", import_views.rules_page, ("GET",)),
+        ("/budgets/rules/<int:rule_id>", "rule_update", import_views.rule_update, ("POST",)),
+        ("/budgets/check", "check", import_views.check, ("GET",))):
+    bp.add_url_rule(_rule, _endpoint, _handler, methods=_methods)
+bp.add_app_template_filter(import_views.number_filter, "number")
+bp.add_app_template_filter(import_views.direction_filter, "direction")

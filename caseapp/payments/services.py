@@ -14,7 +14,7 @@ from caseapp.core.calendar import format_date_zh
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, NotFound, ValidationFailed
 from caseapp.core.scoping import get_scoped, require_role, scoped, scoped_with_ancestors
-from caseapp.payments import registration, settings, workflow
+from caseapp.payments import eligibility, registration, settings, workflow
 from caseapp.payments.models import Meeting, Objection, PaymentItem
 from caseapp.payments.registration import REGISTER_ROLES, Line
 
@@ -60,6 +60,39 @@ def register_many(project, aid_type_name: str, amount_fen: int | None, *, person
     lines = [Line(aid_type_name, amount_fen, person_id=pid, reason=reason or "") for pid in person_ids]
     lines += [Line(aid_type_name, amount_fen, recipient_id=rid, reason=reason or "") for rid in recipient_ids]
     return len(registration.register_lines(project, lines, on=on))
+
+
+def project_choices() -> list[tuple[int, str]]:
+    """(id, label) of the projects the actor may register against: in scope or owned above it."""
+    from caseapp.budgets.models import Project
+
+    projects = db.session.scalars(scoped_with_ancestors(select(Project), Project.org_id)
+                                  .order_by(Project.year.desc(), Project.code))
+    return [(p.id, f"{p.year} {p.code} {p.name}") for p in projects]
+
+
+def batch_candidates(source: str, event_id: int | None, on: date) -> list[tuple[int, str]]:
+    """Who a batch may be registered for: an event's confirmed recipients, or the 在档 file holders on ``on``
+    (at most 1,000, masked)."""
+    from caseapp.awards.models import AwardRecipient
+    from caseapp.persons.models import Person
+
+    if source == "award" and event_id:
+        ids = eligibility.confirmed_recipient_ids(event_id)
+        rows = db.session.scalars(select(AwardRecipient).where(AwardRecipient.id.in_(ids)).order_by(AwardRecipient.id))
+        return [(r.id, r.display_name) for r in rows]
+    if source == "files":
+        ids = eligibility.file_holder_ids(on)[:1000]
+        return [(p.id, f"{p.name}（{p.id_masked}）")
+                for p in db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id))]
+    return []
+
+
+def award_events() -> list:
+    """The award events in scope, newest first (for batch registration)."""
+    from caseapp.awards.models import AwardEvent
+
+    return list(db.session.scalars(scoped(select(AwardEvent), AwardEvent.org_id).order_by(AwardEvent.id.desc())))
 
 
 def get_item(item_id: int) -> PaymentItem:
@@ -199,6 +232,11 @@ def resolve_objection(objection_id: int, *, upheld: bool, resolution: str, on: d
         workflow.apply("reject", [objection.item_id], reason=f"异议成立：{resolution.strip()}")
     audit.record("payment.objection_resolve", objection, after={"status": objection.status})
     return objection
+
+
+def objections_of(item_id: int) -> list[Objection]:
+    """Every objection to one item (already in scope), oldest first."""
+    return list(db.session.scalars(select(Objection).where(Objection.item_id == item_id).order_by(Objection.id)))
 
 
 def open_objections(item_id: int | None = None) -> list[Objection]:

@@ -36,6 +36,11 @@ def aid_types(active_only: bool = True) -> list[AidType]:
     return list(db.session.scalars(stmt.where(AidType.is_active) if active_only else stmt))
 
 
+def aid_caps() -> dict[int, int]:
+    """{aid type id: per-person yearly cap in 分} of the capped aid types."""
+    return dict(db.session.execute(select(AidCap.aid_type_id, AidCap.cap_fen)).all())
+
+
 def aid_type_named(name: str) -> AidType:
     """The active aid type called ``name``, else a Chinese validation error."""
     aid = db.session.scalar(select(AidType).where(AidType.name == (name or "").strip(), AidType.is_active))

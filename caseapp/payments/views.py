@@ -1,15 +1,14 @@
 """Payment pages: registration (single and batch), work lists, item detail, batch actions, objections."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caseapp.core import context
+from caseapp.core.calendar import local_today
 from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.core.templating import NAV
-from caseapp.payments import eligibility, idempotency, ledger, reports, services, settings
+from caseapp.payments import idempotency, ledger, reports, services, settings, views_files
 from caseapp.payments.forms import ActionForm, BatchRegisterForm, ObjectionForm, RegisterForm, ResolveForm
 from caseapp.payments.models import STATUSES
 from caseapp.payments.workflow import ACTION_LABELS, TRANSITIONS, allowed_actions
@@ -18,18 +17,6 @@ bp = Blueprint("payments", __name__, url_prefix="/payments")
 NAV.append(("payments.index", "款项发放", None))
 #: the list each role starts from
 ROLE_START = (("finance", "公示中"), ("leader", "已审核"), ("reviewer", "登记"), ("caseworker", "登记"))
-
-
-def _project_choices() -> list[tuple[int, str]]:
-    from sqlalchemy import select
-
-    from caseapp.budgets.models import Project
-    from caseapp.core.db import db
-    from caseapp.core.scoping import scoped_with_ancestors
-
-    projects = db.session.scalars(scoped_with_ancestors(select(Project), Project.org_id)
-                                  .order_by(Project.year.desc(), Project.code))
-    return [(p.id, f"{p.year} {p.code} {p.name}") for p in projects]
 
 
 def _project(project_id: int):
@@ -59,7 +46,7 @@ def index():
     rows, total = reports.list_items(status=status if status in STATUSES else None, page=page, per_page=100)
     actions = [(name, t) for name, t in TRANSITIONS.items() if status in t.sources and current_user.has_role(*t.roles)]
     return render_template("payments/index.html", rows=rows, total=total, page=page, status=status,
-                           statuses=STATUSES, actions=actions, form=ActionForm(), today=date.today())
+                           statuses=STATUSES, actions=actions, form=ActionForm(), today=local_today())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -67,7 +54,7 @@ def index():
 def register():
     """Register one item for a person found by 身份证号."""
     form = RegisterForm()
-    form.project_id.choices = _project_choices()
+    form.project_id.choices = services.project_choices()
     form.aid_type.choices = [(a.name, a.name) for a in settings.aid_types() if a.kind != "award"]
     if form.validate_on_submit():
         payload = {"p": form.project_id.data, "a": form.aid_type.data, "n": form.id_number.data.strip(),
@@ -89,10 +76,10 @@ def register():
 def register_batch():
     """Register a batch from an award event's confirmed recipients or from the 在档 file holders."""
     form = BatchRegisterForm()
-    form.project_id.choices = _project_choices()
+    form.project_id.choices = services.project_choices()
     form.aid_type.choices = [(a.name, a.name) for a in settings.aid_types()]
     source = request.values.get("source", "files")
-    candidates = _candidates(source, request.values.get("event_id", type=int), form.on.data or date.today())
+    candidates = services.batch_candidates(source, request.values.get("event_id", type=int), form.on.data or local_today())
     if request.method == "POST" and form.validate():
         chosen = [int(x) for x in request.form.getlist("ids") if x.isdigit()]
         payload = {"s": source, "ids": chosen, "p": form.project_id.data, "a": form.aid_type.data, "f": form.amount.fen}
@@ -106,32 +93,7 @@ def register_batch():
 
         return redirect(_once(form, payload, work), code=303)
     return render_template("payments/register_batch.html", form=form, source=source, candidates=candidates,
-                           events=_events())
-
-
-def _candidates(source: str, event_id: int | None, on: date) -> list[tuple[int, str]]:
-    from caseapp.core.db import db
-    from caseapp.persons.models import Person
-
-    if source == "award" and event_id:
-        from caseapp.awards.models import AwardRecipient
-
-        return [(r.id, r.display_name) for r in (db.session.get(AwardRecipient, i)
-                                                   for i in eligibility.confirmed_recipient_ids(event_id))]
-    if source == "files":
-        ids = eligibility.file_holder_ids(on)
-        return [(p.id, f"{p.name}（{p.id_masked}）") for p in (db.session.get(Person, i) for i in ids[:1000])]
-    return []
-
-
-def _events():
-    from sqlalchemy import select
-
-    from caseapp.awards.models import AwardEvent
-    from caseapp.core.db import db
-    from caseapp.core.scoping import scoped
-
-    return list(db.session.scalars(scoped(select(AwardEvent), AwardEvent.org_id).order_by(AwardEvent.id.desc())))
+                           events=services.award_events())
 
 
 @bp.route("/<int:item_id>")
@@ -140,18 +102,9 @@ def detail(item_id: int):
     """One item: facts, history, ledger entries, objections and the actions open to the user."""
     item = services.get_item(item_id)
     return render_template("payments/detail.html", item=item, history=reports.history(item.id),
-                           entries=ledger.entries_for(item.id), objections=item_objections(item.id),
+                           entries=ledger.entries_for(item.id), objections=services.objections_of(item.id),
                            actions=allowed_actions(item, context.current_principal()), labels=ACTION_LABELS,
                            form=ActionForm(), objection_form=ObjectionForm(), resolve_form=ResolveForm())
-
-
-def item_objections(item_id: int):
-    from sqlalchemy import select
-
-    from caseapp.core.db import db
-    from caseapp.payments.models import Objection
-
-    return list(db.session.scalars(select(Objection).where(Objection.item_id == item_id).order_by(Objection.id)))
 
 
 @bp.route("/actions", methods=["POST"])
@@ -181,7 +134,7 @@ def _apply(form: ActionForm, ids: list[int]) -> None:
     elif action == "publicize":
         services.publicize(ids, form.start_date.data)
     elif action == "pay":
-        services.pay(ids, on=form.date.data or date.today(), bank_batch=form.batch.data or "")
+        services.pay(ids, on=form.date.data or local_today(), bank_batch=form.batch.data or "")
     elif action in ("confirm",):
         services.confirm(ids, on=form.date.data)
     elif action in ("return", "reverse"):
@@ -242,4 +195,8 @@ def _execution_helper() -> dict:
     return {"payment_execution": payment_execution}
 
 
-from caseapp.payments import views_files  # noqa: E402,F401  (exports, bank files, settings routes)
+
+# documents and settings: handlers in views_files.py, routes here
+bp.add_url_rule("/exports/<kind>.<ext>", view_func=views_files.export, methods=["POST"])
+bp.add_url_rule("/bank-return", view_func=views_files.bank_return, methods=["GET", "POST"])
+bp.add_url_rule("/settings", view_func=views_files.settings_page, methods=["GET", "POST"])

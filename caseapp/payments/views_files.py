@@ -1,25 +1,27 @@
-"""Payment pages for documents and settings: exports, the bank's return file, aid types and caps."""
+"""Payment pages for documents and settings: exports, the bank's return file, aid types and caps.
+
+Handlers only: their routes are declared with the area's other routes in ``views.py``.
+"""
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from caseapp.core.calendar import local_today
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.money import MoneyError, to_fen
 from caseapp.payments import exports, settings
 from caseapp.payments.forms import AidCapForm, AidTypeForm, ReturnFileForm, SettingsForm
-from caseapp.payments.models import AID_KINDS, DEFAULT_AID_TYPES, AidCap
-from caseapp.payments.views import bp
+from caseapp.payments.models import AID_KINDS, DEFAULT_AID_TYPES
 
 _MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
 
 
 def _download(data: bytes, name: str, ext: str) -> Response:
-    filename = f"{name}_{date.today():%Y%m%d}.{ext}"
+    filename = f"{name}_{local_today():%Y%m%d}.{ext}"
     return Response(data, mimetype=_MIME[ext], headers={
         "Content-Disposition": f"attachment; filename=payments.{ext}; filename*=UTF-8''{quote(filename)}",
         "Cache-Control": "no-store"})
@@ -29,7 +31,6 @@ def _selected():
     return exports.items_for([int(x) for x in request.form.getlist("ids") if x.isdigit()])
 
 
-@bp.route("/exports/<kind>.<ext>", methods=["POST"])
 @login_required
 def export(kind: str, ext: str):
     """公示名单, 发放花名册 or the bank file for the selected items (POST: ids never go in the URL)."""
@@ -46,7 +47,6 @@ def export(kind: str, ext: str):
     raise ValidationFailed("不支持的导出类型")
 
 
-@bp.route("/bank-return", methods=["GET", "POST"])
 @login_required
 def bank_return():
     """Import the bank's return file: every row is applied or none."""
@@ -64,11 +64,9 @@ def bank_return():
     return render_template("payments/bank_return.html", form=form)
 
 
-@bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings_page():
     """Admin: 公示 length, duplicate period, aid types and per-person yearly caps."""
-    from caseapp.core.db import db
     from caseapp.core.scoping import require_role
 
     require_role("admin")
@@ -91,7 +89,7 @@ def settings_page():
             raise ValidationFailed("提交的内容有误")
         flash("设置已保存", "success")
         return redirect(url_for("payments.settings_page"), code=303)
-    caps = {c.aid_type_id: c.cap_fen for c in db.session.query(AidCap)}
+    caps = settings.aid_caps()
     aid_types = settings.aid_types(active_only=False)
     missing = [name for name, _kind in DEFAULT_AID_TYPES if name not in {a.name for a in aid_types}]
     return render_template("payments/settings.html", form=form, type_form=type_form, cap_form=cap_form,
