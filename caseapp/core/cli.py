@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 
 import click
@@ -20,6 +21,13 @@ def emit_json(data) -> None:
 def say(message: str) -> None:
     """Human messages go to stderr so that --json output stays clean."""
     click.echo(message, err=True)
+
+
+def write_private(path: str, content: bytes) -> None:
+    """Write an export owner-readable only: it may hold personal data."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
 
 
 def operator_command(write: bool = True):

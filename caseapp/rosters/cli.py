@@ -1,13 +1,12 @@
 """``caseapp template KIND OUT``, ``caseapp import roster KIND FILE``, ``caseapp export roster KIND OUT``."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from caseapp.core.cli import emit_json, export_group, import_group, operator_command, say
+from caseapp.core.cli import emit_json, export_group, import_group, operator_command, say, write_private
 from caseapp.core.uow import after_commit
 from caseapp.core.calendar import local_today
 from caseapp.rosters import services
@@ -16,20 +15,13 @@ from caseapp.rosters.base import get_kind
 _KIND_HELP = "花名册类型：hardship（困难职工）、modelworker（劳模）、award（评选表彰）、payment（款项发放名单）"
 
 
-def _write(path: str, content: bytes) -> None:
-    """Write a workbook owner-readable only: it may hold personal data."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
-
-
 @click.command("template", help=f"生成花名册导入模板。{_KIND_HELP}")
 @click.argument("kind")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
 @operator_command(write=False)
 def template_cmd(kind: str, out: str) -> None:
     """Write the kind's empty template."""
-    _write(out, services.template(kind))
+    write_private(out, services.template(kind))
     say(f"已生成{get_kind(kind).title}导入模板：{out}")
 
 
@@ -66,7 +58,7 @@ def export_roster_cmd(kind: str, out: str, full: bool, event_id: int | None) -> 
     content = services.export_roster(kind, full=full, event_id=event_id)
 
     def write() -> None:  # only once the audit record of a full export is committed does the data leave
-        _write(out, content)
+        write_private(out, content)
         say(f"已导出{get_kind(kind).title}{'（完整信息，已记入审计日志）' if full else '（脱敏）'}：{out}")
 
     after_commit(write)

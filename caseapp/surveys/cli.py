@@ -1,7 +1,6 @@
 """``caseapp surveys create|export|import|close``: the same services as the pages, as the operator."""
 from __future__ import annotations
 
-import os
 import re
 import sys
 from decimal import Decimal, InvalidOperation
@@ -12,9 +11,9 @@ from flask.cli import AppGroup
 
 from caseapp.budgets.services import get_project_by_code
 from caseapp.core.calendar import local_today
-from caseapp.core.cli import emit_json, operator_command, say
-from caseapp.core.db import db
+from caseapp.core.cli import emit_json, operator_command, say, write_private
 from caseapp.core.errors import ValidationFailed
+from caseapp.core.uow import after_commit
 from caseapp.surveys import callsheet, results, services
 from caseapp.surveys.services import SurveyParams
 
@@ -80,13 +79,6 @@ def create_cmd(project_code, year, aid_type, sample, confidence, margin, strata,
         f"备选{survey.reserve_size}人，随机种子{survey.seed}")
 
 
-def _write(path: str, content: bytes) -> None:
-    """Owner-readable only: the sheet holds phone numbers."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
-
-
 @surveys_cli.command("export", help="导出回访表（默认电话脱敏；--full-phones 导出完整电话并记入审计日志）")
 @click.argument("survey_id", type=int)
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
@@ -96,9 +88,12 @@ def _write(path: str, content: bytes) -> None:
 def export_cmd(survey_id: int, file: str, full_phones: bool, caller: str | None) -> None:
     """Write the call sheet to FILE."""
     content = callsheet.export_sheet(services.get_survey(survey_id), full_phones=full_phones, caller=caller)
-    db.session.commit()  # the audit record of a full export is stored before the data leaves
-    _write(file, content)
-    say(f"已导出回访表{'（完整电话，已记入审计日志）' if full_phones else '（电话脱敏）'}：{file}")
+
+    def write() -> None:  # only once the audit record of a full export is committed does the data leave
+        write_private(file, content)
+        say(f"已导出回访表{'（完整电话，已记入审计日志）' if full_phones else '（电话脱敏）'}：{file}")
+
+    after_commit(write)
 
 
 @surveys_cli.command("import", help="导入填好的回访表（有任何一行错误则整体不导入）")
