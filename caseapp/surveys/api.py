@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from flask import jsonify, request
 
 from caseapp.api import endpoint, json_body
-from caseapp.budgets.services import get_project_by_code
 from caseapp.core.errors import ValidationFailed
 from caseapp.surveys import answers, callsheet, results, services, vocab
 from caseapp.surveys.answers import AnswerData
@@ -66,7 +65,7 @@ def survey_json(survey) -> dict:
 
 
 def _params(data: dict) -> SurveyParams:
-    project = get_project_by_code(data["project_code"], data["year"])
+    project = services.project_of_year(data["project_code"], data["year"])
     sampling, fixed_n = parse_sample(data.get("sample", "full"))
     aid_type_id = None
     if data.get("aid_type"):

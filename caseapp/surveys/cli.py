@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from caseapp.budgets.services import get_project_by_code
 from caseapp.core.calendar import local_today
 from caseapp.core.cli import emit_json, operator_command, say, write_private
 from caseapp.core.errors import ValidationFailed
@@ -63,7 +62,7 @@ def create_json(survey) -> dict:
 def create_cmd(project_code, year, aid_type, sample, confidence, margin, strata, seed, method, name, as_json):
     """Create a survey and print its sizes."""
     sampling, fixed_n = parse_sample(sample)
-    project = get_project_by_code(project_code, year)
+    project = services.project_of_year(project_code, year)
     aid_type_id = None
     if aid_type:
         from caseapp.payments.settings import aid_type_named

@@ -162,8 +162,23 @@ def verify_draw(survey: Survey) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
+#: ids are 32-bit integer columns: anything beyond cannot exist (and must not reach the database driver)
+MAX_ID = 2**31 - 1
+
+
+def project_of_year(code: str, year: int):
+    """The project ``code`` of ``year`` (readable in scope); a year out of range is refused before any query."""
+    from caseapp.budgets.services import get_project_by_code
+
+    if not isinstance(year, int) or not 1990 <= year <= 2100:
+        raise ValidationFailed("年度应为 1990 到 2100 之间的年份", field="year")
+    return get_project_by_code(code, year)
+
+
 def get_survey(survey_id: int) -> Survey:
     """A survey of the actor's subtree, else NotFound."""
+    if not isinstance(survey_id, int) or not 0 < survey_id <= MAX_ID:
+        raise NotFound("记录不存在或无权访问")
     return get_scoped(Survey, survey_id)
 
 
@@ -192,7 +207,8 @@ def strata_counts(survey: Survey) -> list[dict]:
 
 def get_member(survey: Survey, member_id: int) -> SurveyMember:
     """A member of ``survey`` (the survey already scoped), else NotFound."""
-    member = db.session.get(SurveyMember, member_id)
+    member = db.session.get(SurveyMember, member_id) if isinstance(member_id, int) and 0 < member_id <= MAX_ID \
+        else None
     if member is None or member.survey_id != survey.id:
         raise NotFound("调查对象不存在或无权访问")
     return member
