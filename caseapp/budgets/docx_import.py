@@ -64,6 +64,8 @@ class ParsedDocument:
     projects: list[ParsedProject]
     rules: list[ProposedRule]
     warnings: list[str] = field(default_factory=list)
+    #: the paragraphs before the first project table (部门整体绩效目标), for the goals it states
+    prose: list[str] = field(default_factory=list)
 
 
 def parse_targets_document(data: bytes) -> ParsedDocument:
@@ -130,7 +132,7 @@ class _Walk:
         year, org = _year(self.prose, self.warnings), _org(self.prose) or self.org_from_table
         if org is None:
             self.warnings.append("未能识别单位名称，请手工填写")
-        return ParsedDocument(year, org, self.projects, rules, self.warnings)
+        return ParsedDocument(year, org, self.projects, rules, self.warnings, self.prose)
 
 
 def _has_project_labels(rows: list[list[GridCell]]) -> bool:

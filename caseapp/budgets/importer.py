@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from caseapp.budgets.doc_goals import store_goals
 from caseapp.budgets.docx_import import DocumentError, ParsedDocument, ParsedProject, parse_targets_document
 from caseapp.budgets.import_diff import FieldChange, apply_project, project_changes
 from caseapp.budgets.models import Project, Rule, TargetImport
@@ -106,6 +107,7 @@ def confirm(data: bytes, filename: str, year: int | None, org_code: str | None,
     projects = {p.parsed.code: apply_project(p.parsed, plan.year, plan.org, stored.get(p.parsed.code))
                 for p in plan.projects}
     replaced, created = _replace_rules(plan, projects)
+    store_goals(plan.year, plan.org.id, plan.document.prose)
     changes = {"created": plan.codes_with("new"), "unchanged": plan.codes_with("unchanged"),
                "updated": {p.parsed.code: [c.label for c in p.changes] for p in plan.projects if p.changes},
                "rules": {"proposed": created, "replaced": replaced}}

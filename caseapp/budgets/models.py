@@ -1,13 +1,14 @@
 """Budget projects, their spending plans, indicators and the rules read from the document."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.db import UTCDateTime, db, utcnow
+from caseapp.core.ddl import protect_append_only
 from caseapp.orgs.models import Organisation
 
 DIRECTIONS = (">=", "<=", "=", "qualitative", "date")
@@ -135,3 +136,38 @@ class TargetImport(db.Model):
     changes: Mapped[dict] = mapped_column(JSON)  #: {"created": [...], "updated": {...}, "unchanged": [...]}
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_name: Mapped[str] = mapped_column(String(100))
+
+
+class BudgetChange(db.Model):
+    """A change of a project's 预算数 after the import (预算调整); the first one's ``before_fen`` is 年初预算数."""
+
+    __tablename__ = "budget_changes"
+    __table_args__ = (CheckConstraint("before_fen >= 0 AND after_fen >= 0", name="nonnegative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    before_fen: Mapped[int] = mapped_column()  #: 预算数 before the change, in 分
+    after_fen: Mapped[int] = mapped_column()  #: 调整后预算数, in 分
+    changed_on: Mapped[date] = mapped_column()  #: local day the change took effect
+    reason: Mapped[str] = mapped_column(Text, default="")  #: 调整原因 (e.g. the 追加/调减 document)
+    actor_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DocumentGoal(db.Model):
+    """A goal of the document's first part (部门整体绩效目标): 总体目标 or one 分项绩效目标, as written."""
+
+    __tablename__ = "document_goals"
+    __table_args__ = (UniqueConstraint("year", "org_id", "position"),
+                      CheckConstraint("kind IN ('overall','sub')", name="kind"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    position: Mapped[int] = mapped_column()  #: order in the document
+    kind: Mapped[str] = mapped_column(String(8))  #: overall (总体绩效目标) / sub (分项绩效目标)
+    title: Mapped[str] = mapped_column(String(200))  #: 总体绩效目标, or the sub-section title
+    text: Mapped[str] = mapped_column(Text)  #: the goal's paragraphs, as written
+
+
+protect_append_only(BudgetChange.__table__)

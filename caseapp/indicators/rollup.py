@@ -13,7 +13,7 @@ from caseapp.core.context import current_principal
 from caseapp.core.db import db
 from caseapp.core.scoping import require_role, scoped
 from caseapp.indicators.models import IndicatorSnapshot, ManualValue, Rollup
-from caseapp.indicators.services import Value, compute, gather, judge
+from caseapp.indicators.services import Facts, Value, compute, gather, judge
 
 
 #: who may recompute (the operator and the scheduled job always may)
@@ -77,11 +77,13 @@ def _manual_value(m: ManualValue | None) -> tuple[Value, bool | None]:
     return Value(m.actual_value, None, m.value_text, {"evidence": m.evidence, "entered_by": m.entered_by}), m.achieved
 
 
-def run_rollup(year: int, as_of: date) -> tuple[Rollup, list[RollupRow]]:
-    """Compute every indicator of ``year`` from data up to ``as_of`` and store a snapshot of each."""
-    require_role(*ROLLUP_ROLES)
-    indicators = _indicators(year)
-    facts = gather(year, as_of, _deadlines(year, indicators))
+def year_facts(year: int, as_of: date, indicators: list[Indicator]) -> Facts:
+    """Every metric of ``year`` up to ``as_of`` (net paid per project included), for ``indicators``' deadlines."""
+    return gather(year, as_of, _deadlines(year, indicators))
+
+
+def compute_rows(facts: Facts, indicators: list[Indicator]) -> list[RollupRow]:
+    """The 完成值 of ``indicators`` (all of the facts' year) from ``facts``; nothing is stored."""
     manual = _latest_manual([i.id for i in indicators])
     rows = []
     for ind in indicators:
@@ -91,6 +93,14 @@ def run_rollup(year: int, as_of: date) -> tuple[Rollup, list[RollupRow]]:
         else:
             achieved = judge(ind, value)
         rows.append(RollupRow(ind, ind.project.code, value, achieved, ind.metric))
+    return rows
+
+
+def run_rollup(year: int, as_of: date) -> tuple[Rollup, list[RollupRow]]:
+    """Compute every indicator of ``year`` from data up to ``as_of`` and store a snapshot of each."""
+    require_role(*ROLLUP_ROLES)
+    indicators = _indicators(year)
+    rows = compute_rows(year_facts(year, as_of, indicators), indicators)
     principal = current_principal()
     run = Rollup(year=year, as_of=as_of, actor_name=principal.username if principal else "系统")
     db.session.add(run)

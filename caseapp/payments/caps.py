@@ -215,8 +215,9 @@ def _per_item_sum(correlation: str) -> str:
     return f"(SELECT COALESCE(SUM(amount_fen), 0) FROM payment_items WHERE {correlation} AND {BATCH_ITEMS})"
 
 
-def set_budget(project_id: int, budget_fen: int) -> None:
-    """Admin: change a project's 预算数; refused below what is already reserved and paid."""
+def set_budget(project_id: int, budget_fen: int, reason: str = "") -> None:
+    """Admin: change a project's 预算数 (预算调整, kept in its history); refused below what is reserved and paid."""
+    from caseapp.budgets.budget_history import record_change
     from caseapp.core import audit
     from caseapp.core.scoping import get_scoped, require_role
 
@@ -232,5 +233,8 @@ def set_budget(project_id: int, budget_fen: int) -> None:
     if done != 1:
         raise budget_refusal(project_id)
     before, project.budget_fen = project.budget_fen, budget_fen
+    if before != budget_fen:
+        record_change(project, before, budget_fen, reason)
     db.session.flush()
-    audit.record("payment.budget_cap", project, before={"budget_fen": before}, after={"budget_fen": budget_fen})
+    audit.record("payment.budget_cap", project, before={"budget_fen": before},
+                 after={"budget_fen": budget_fen, "reason": reason})

@@ -44,12 +44,13 @@ def seed_cmd() -> None:
 @click.argument("project_code")
 @click.argument("budget_fen", type=int)
 @click.option("--year", type=int, help="年度（默认最新）")
+@click.option("--reason", default="", help="调整原因（记入预算调整记录）")
 @operator_command()
-def set_budget_cmd(project_code: str, budget_fen: int, year: int | None) -> None:
-    """Change a project's 预算数 (refused below what is reserved and paid)."""
+def set_budget_cmd(project_code: str, budget_fen: int, year: int | None, reason: str) -> None:
+    """Change a project's 预算数 (refused below what is reserved and paid); the change is kept as 预算调整."""
     project = services.find_project(project_code, year)
     before = project.budget_fen
-    caps.set_budget(project.id, budget_fen)
+    caps.set_budget(project.id, budget_fen, reason)
     say(f"{project.code} 预算数 {format_yuan(before)} → {format_yuan(budget_fen)}")
 
 
