@@ -30,6 +30,10 @@ class Finding:
     project_code: str | None = None
     count: int = 1
     subject_key: str = ""
+    #: who is told: empty means the organisation's caseworkers and admins (reminders.RECIPIENT_ROLES)
+    recipient_roles: tuple[str, ...] = ()
+    #: False: only users of the organisation itself, not of the unions below it
+    subtree: bool = True
 
     def as_json(self) -> dict:
         data = asdict(self)

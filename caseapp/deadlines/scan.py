@@ -21,7 +21,8 @@ def find_all(today: dt.date) -> list[Finding]:
 def scan(today: dt.date) -> dict:
     """Find and queue; returns ``{"findings": [...], "queued": n}`` (n new reminders, 0 on a rerun)."""
     findings = find_all(today)
-    queued = sum(reminders.queue(f, reminders.recipient_ids(f.org_id)) for f in findings)
+    queued = sum(reminders.queue(f, reminders.recipient_ids(f.org_id, f.recipient_roles or None, f.subtree))
+                 for f in findings)
     if queued:
         audit.record("reminders.queue", ("scan", today.isoformat()),
                      summary=f"截止日期检查（{today.isoformat()}）：{len(findings)}项发现，新增{queued}条提醒")

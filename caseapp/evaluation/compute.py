@@ -99,7 +99,7 @@ def score_project(project: Project, as_of: date, ctx: _Context) -> ProjectResult
     total = sum((r.score for r in [execution, *indicators] if r.score is not None), Decimal("0.00"))
     ev = ctx.evaluation
     result = ProjectResult(
-        project.id, project.code, project.name, project.year, _department(project), project.org.name, as_of,
+        project.id, project.code, project.name, project.year, department_of(project), project.org.name, as_of,
         ev.status if ev else None, project.goal_text, ev.overall_actual if ev else "", execution, indicators,
         total, scoring.grade(total, ctx.settings.grade_bands), settings=ctx.settings.as_json(),
         submitted_by=ev.submitted_by if ev else None, reviewed_by=ev.reviewed_by if ev else None)
@@ -111,7 +111,7 @@ def _custom(item: EvaluationItem | None, settings: Settings) -> int | None:
     return item.weight_centi if item is not None and settings.spread == "custom" else None
 
 
-def _department(project: Project) -> str:
+def department_of(project: Project) -> str:
     """主管部门: the top organisation of the project's tree (the county union)."""
     org = project.org
     while org.parent is not None:

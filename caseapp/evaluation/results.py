@@ -114,14 +114,14 @@ class ProjectResult:
 
     def to_snapshot(self) -> dict:
         """Everything, as JSON-safe data (decimals as text), to freeze at submission."""
-        return _plain(asdict(self))
+        return plain(asdict(self))
 
     @classmethod
     def from_snapshot(cls, data: dict) -> "ProjectResult":
         """Rebuild a frozen result exactly as it was submitted."""
-        values = _typed(cls, data)
-        values["execution"] = ExecutionResult(**_typed(ExecutionResult, data["execution"]))
-        values["indicators"] = [IndicatorResult(**_typed(IndicatorResult, i)) for i in data["indicators"]]
+        values = typed(cls, data)
+        values["execution"] = ExecutionResult(**typed(ExecutionResult, data["execution"]))
+        values["indicators"] = [IndicatorResult(**typed(IndicatorResult, i)) for i in data["indicators"]]
         return cls(**values)
 
 
@@ -129,11 +129,12 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _plain(value):
+def plain(value):
+    """Decimals as text and dates as ISO strings, recursively (JSON-safe for a snapshot)."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
@@ -141,11 +142,12 @@ def _plain(value):
     return value
 
 
-_DECIMALS = {"rate", "weight", "score", "total"}
+_DECIMALS = {"rate", "weight", "score", "total", "average"}
 _DATES = {"as_of", "submitted_on"}
 
 
-def _typed(cls, data: dict) -> dict:
+def typed(cls, data: dict) -> dict:
+    """The constructor arguments of dataclass ``cls`` from :func:`plain` data."""
     out = {}
     for f in fields(cls):
         value = data.get(f.name)

@@ -16,15 +16,17 @@ from caseapp.reminders.models import Reminder, ReminderDigest
 RECIPIENT_ROLES = ("caseworker", "admin")
 
 
-def recipient_ids(org_id: int) -> list[int]:
-    """Enabled caseworkers and admins with an e-mail address in the subtree of ``org_id``."""
+def recipient_ids(org_id: int, roles: tuple[str, ...] | None = None, subtree: bool = True) -> list[int]:
+    """Enabled users holding ``roles`` (default: caseworkers and admins) with an e-mail address in the subtree
+    of ``org_id`` (or in the organisation itself when ``subtree`` is False)."""
     org_path = db.session.scalar(select(Organisation.path).where(Organisation.id == org_id))
     if not org_path:
         return []
+    where_org = Organisation.path.startswith(org_path, autoescape=True) if subtree else Organisation.id == org_id
     stmt = (select(User.id).join(Organisation, User.org_id == Organisation.id)
-            .where(Organisation.path.startswith(org_path, autoescape=True), User.is_enabled.is_(True),
+            .where(where_org, User.is_enabled.is_(True),
                    User.email.is_not(None), User.email != "",
-                   User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(RECIPIENT_ROLES))))
+                   User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles or RECIPIENT_ROLES))))
             .order_by(User.id))
     return list(db.session.scalars(stmt))
 
