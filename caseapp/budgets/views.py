@@ -43,9 +43,11 @@ def project_detail(project_id: int):
     """A project: budget, spending plan and indicator table."""
     project = services.get_project(project_id)
     project_rules = [r for r in list_rules(project.year) if r.project_id == project.id]
+    from caseapp.budgets.budget_history import changes_of
     from caseapp.indicators.services import history
 
     return render_template("budgets/project.html", project=project, rules=project_rules,
+                           budget_changes=changes_of([project.id])[project.id],
                            RULE_STATUS=RULE_STATUS_LABELS, planned_percent=services.planned_percent(project, date.today()),
                            trend=history([i.id for i in project.indicators], limit=4))
 

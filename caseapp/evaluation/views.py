@@ -47,8 +47,8 @@ def project(project_id: int):
     ev = services.evaluations_of([proj.id]).get(proj.id)
     problems = [p for p in run_checks(proj.year, include_data=False) if p.project_code == proj.code]
     history = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.object_type == "project_evaluations", AuditEvent.object_id == str(ev.id) if ev else "-")
-        .order_by(AuditEvent.id.desc()).limit(30)).all()
+        AuditEvent.object_type == "project_evaluations", AuditEvent.object_id == str(ev.id))
+        .order_by(AuditEvent.id.desc()).limit(30)).all() if ev else []
     overall = OverallForm(data={"overall_actual": result.overall_actual, "as_of": result.as_of})
     return render_template("evaluation/project.html", project=proj, result=result, evaluation=ev, history=history,
                            document_problems=problems, overall_form=overall, return_form=ReturnForm(),
