@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
@@ -27,34 +27,53 @@ def workbook(sheets: list[Sheet]) -> bytes:
     """One worksheet per form, ready to print."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
+    styles = _Styles(wb)
     for sheet in sheets:
-        _write(wb.create_sheet(sheet.name[:31]), sheet)
+        _write(wb.create_sheet(sheet.name[:31]), sheet, styles)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _write(ws, sheet: Sheet) -> None:
+class _Styles:
+    """Named styles registered once per workbook: assigning one is far cheaper than font, border, alignment."""
+
+    def __init__(self, wb) -> None:
+        self.wb, self.names = wb, set()
+
+    def name(self, *, bold: bool = False, align: str = "center", number: str = "General", border: bool = True,
+             size: int = _BODY_PT, font: str = BODY_FONT[0]) -> str:
+        key = f"{font}-{size}-{'b' if bold else 'n'}-{align}-{number}-{'g' if border else 'x'}"
+        if key not in self.names:
+            style = NamedStyle(name=key, number_format=number,
+                               font=Font(name=font, size=size, bold=bold, **_CJK),
+                               alignment=Alignment(horizontal=align, vertical="center", wrap_text=True),
+                               border=_BORDER if border else Border())
+            self.wb.add_named_style(style)
+            self.names.add(key)
+        return key
+
+
+def _write(ws, sheet: Sheet, styles: _Styles) -> None:
     columns = len(sheet.widths_cm)
     for i, width in enumerate(sheet.widths_cm, start=1):
         ws.column_dimensions[get_column_letter(i)].width = round(width / _CM_PER_CHAR, 1)
-    _banner(ws, 1, sheet.title, columns, Font(name=TITLE_FONT[0], size=_TITLE_PT, bold=True, **_CJK), 30)
-    _banner(ws, 2, sheet.subtitle, columns, Font(name=BODY_FONT[0], size=_BODY_PT, **_CJK), 20)
-    for cell in sheet.cells:
-        _cell(ws, cell)
-    _borders(ws, sheet)
+    _banner(ws, 1, sheet.title, columns, styles.name(bold=True, size=_TITLE_PT, font=TITLE_FONT[0], border=False), 30)
+    _banner(ws, 2, sheet.subtitle, columns, styles.name(border=False), 20)
+    looks = {(cell.row, cell.col): _cell(ws, cell, styles) for cell in sheet.cells}
+    _style_grid(ws, sheet, looks, styles.name())
     _heights(ws, sheet)
     last = _TOP + sheet.row_count
     for n, line in enumerate(sheet.footer, start=1):
-        _banner(ws, last + n, line, columns, Font(name=BODY_FONT[0], size=_BODY_PT, **_CJK), 24, align="left")
+        _banner(ws, last + n, line, columns, styles.name(align="left", border=False), 24)
     _page_setup(ws, sheet, last + len(sheet.footer))
 
 
-def _banner(ws, row: int, text: str, columns: int, font: Font, height: int, align: str = "center") -> None:
+def _banner(ws, row: int, text: str, columns: int, style: str, height: int) -> None:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
     target = ws.cell(row=row, column=1)
     _set_text(target, text)
-    target.font, target.alignment = font, Alignment(horizontal=align, vertical="center", wrap_text=True)
+    target.style = style
     ws.row_dimensions[row].height = height
 
 
@@ -66,26 +85,27 @@ def _set_text(target, text: str) -> None:
         target.quotePrefix = True
 
 
-def _cell(ws, cell: Cell) -> None:
+def _cell(ws, cell: Cell, styles: _Styles) -> str:
+    """Write the value and merge; returns the cell's style (applied after the merges, which are then cheap)."""
     row, col = _TOP + cell.row, 1 + cell.col
     target = ws.cell(row=row, column=col)
+    number = "General"
     if isinstance(cell.value, (Decimal, int, float)) and not isinstance(cell.value, bool) and not cell.percent:
         target.value = float(cell.value)
-        target.number_format = "0." + "0" * cell.decimals if cell.decimals else "0"
+        number = "0." + "0" * cell.decimals if cell.decimals else "0"
     elif cell.text:
         _set_text(target, cell.text)
-    target.font = Font(name=BODY_FONT[0], size=_BODY_PT, bold=cell.bold, **_CJK)
-    target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True)
     if cell.rowspan > 1 or cell.colspan > 1:
         ws.merge_cells(start_row=row, start_column=col, end_row=row + cell.rowspan - 1,
                        end_column=col + cell.colspan - 1)
+    return styles.name(bold=cell.bold, align=cell.align, number=number)
 
 
-def _borders(ws, sheet: Sheet) -> None:
-    """Every grid cell of the table bordered, merged areas included (Excel draws a merge's border per cell)."""
-    for row in range(_TOP, _TOP + sheet.row_count):
-        for col in range(1, len(sheet.widths_cm) + 1):
-            ws.cell(row=row, column=col).border = _BORDER
+def _style_grid(ws, sheet: Sheet, looks: dict, bordered: str) -> None:
+    """Every grid cell of the table styled and bordered, merged areas included (Excel draws borders per cell)."""
+    for row in range(sheet.row_count):
+        for col in range(len(sheet.widths_cm)):
+            ws.cell(row=_TOP + row, column=1 + col).style = looks.get((row, col), bordered)
 
 
 def _heights(ws, sheet: Sheet) -> None:

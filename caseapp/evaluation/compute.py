@@ -61,12 +61,15 @@ def score_projects(projects: list[Project], evaluations: dict[int, ProjectEvalua
         else:
             live.setdefault(as_of or (ev.as_of if ev else default_as_of(p.year)), []).append(p)
     changes = changes_of([p.id for p in projects])
+    settings: dict[tuple[int, int], Settings] = {}  # one look-up per organisation, not per project
     for day, group in live.items():
         indicators = [i for p in group for i in p.indicators]
         facts = year_facts(group[0].year, day, indicators)
         rows = {r.indicator.id: r for r in compute_rows(facts, indicators)}
         for p in group:
-            ctx = _Context(facts, rows, settings_for(p.org_id, p.year), changes[p.id], evaluations.get(p.id))
+            key = (p.org_id, p.year)
+            settings[key] = settings.get(key) or settings_for(*key)
+            ctx = _Context(facts, rows, settings[key], changes[p.id], evaluations.get(p.id))
             results[p.id] = score_project(p, day, ctx)
     return [results[p.id] for p in projects]
 

@@ -61,6 +61,7 @@ def test_project_table_is_a4_ready_to_print(union):
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert round(ws.page_margins.left * 2.54, 1) == 1.8 and ws.print_title_rows == "$1:$2"
     assert ws["A3"].border.left.style == "thin" and ws["I20"].border.bottom.style == "thin"
+    assert ws["A6"].border.left.style == "thin" and ws["C6"].border.right.style == "thin"  # inside merges
     assert ws["A1"].font.name == "宋体" and ws["B13"].font.name == "仿宋" and ws["B13"].font.charset == 134
     assert sum(ws.column_dimensions[c].width for c in "ABCDEFGHI") * 0.19 == __import__("pytest").approx(17.7, 0.02)
 
