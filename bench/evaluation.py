@@ -16,24 +16,15 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from datetime import date
 
 from province import Scale, build, make_app, throwaway_database
-from rollup import FLOOR_SQL
+from rollup import FLOOR_SQL, median_of
 from sqlalchemy import text
 
 
-def median_of(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def main() -> None:
+    """Build the province in a throw-away database and run the measures."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=300_000)
     ap.add_argument("--payments", type=int, default=1_000_000)
@@ -45,6 +36,7 @@ def main() -> None:
 
 
 def run(app, scale: Scale, runs: int) -> None:
+    """Time the floor, the roll-up, the scoring, the department table and the export."""
     from caseapp.budgets.models import Indicator, Project
     from caseapp.core import context
     from caseapp.core.crypto import encrypt
@@ -63,15 +55,18 @@ def run(app, scale: Scale, runs: int) -> None:
         params = {"y": scale.year, "d": as_of, "due": date(scale.year, 6, 30)}
 
         def floor():
+            """The hand-written aggregate SQL."""
             db.session.execute(text(FLOOR_SQL), params).all()
 
         def rollup():
+            """The roll-up the scoring reads, not stored."""
             indicators = list(db.session.scalars(select(Indicator).join(Project).where(Project.year == scale.year)
                                                  .options(selectinload(Indicator.project))))
             compute_rows(year_facts(scale.year, as_of, indicators), indicators)
             db.session.rollback()
 
         def scoring():
+            """Every project scored."""
             results = services.year_results(scale.year, as_of=as_of)
             assert len(results) == scale.counties * scale.projects_per_county
             db.session.rollback()
@@ -92,6 +87,7 @@ def run(app, scale: Scale, runs: int) -> None:
 
 
 def report(floor: float, rollup: float, scoring: float, dept: float, export: float, projects: int) -> None:
+    """Print the figures next to the floor and the target."""
     ratio = scoring / rollup
     print(f"\n{'measure':<58}{'seconds':>9}")
     print(f"{'hand-written aggregate SQL (floor of the roll-up)':<58}{floor:>9.2f}")

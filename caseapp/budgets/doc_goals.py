@@ -31,6 +31,7 @@ class ParsedGoal:
 
     @property
     def text(self) -> str:
+        """The goal's paragraphs as one text."""
         return "\n".join(self.paragraphs)
 
 

@@ -59,6 +59,7 @@ class Sheet:
 
     @property
     def row_count(self) -> int:
+        """Rows of the table."""
         return max((c.row + c.rowspan for c in self.cells), default=0)
 
     def add(self, row: int, col: int, value=None, **kwargs) -> Cell:

@@ -43,6 +43,7 @@ class _Styles:
 
     def name(self, *, bold: bool = False, align: str = "center", number: str = "General", border: bool = True,
              size: int = _BODY_PT, font: str = BODY_FONT[0]) -> str:
+        """The name of the style with these properties, registered on first use."""
         key = f"{font}-{size}-{'b' if bold else 'n'}-{align}-{number}-{'g' if border else 'x'}"
         if key not in self.names:
             style = NamedStyle(name=key, number_format=number,

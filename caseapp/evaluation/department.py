@@ -50,6 +50,7 @@ class ProjectLine:
 
     @property
     def status_label(self) -> str:
+        """The project evaluation's state in Chinese."""
         return STATUS_LABELS[self.status]
 
 
@@ -77,6 +78,7 @@ class DepartmentResult:
     frozen: bool = False
 
     def as_json(self) -> dict:
+        """The department table as JSON (amounts in 分, rates in percent)."""
         data = plain(asdict(self))
         data.update(rate=_num(self.rate), average=float(self.average))
         for line, src in zip(data["projects"], self.projects):
@@ -85,6 +87,7 @@ class DepartmentResult:
 
     @classmethod
     def from_snapshot(cls, data: dict) -> "DepartmentResult":
+        """Rebuild a frozen department result exactly as it was submitted."""
         values = typed(cls, data)
         values["goals"] = [GoalLine(**g) for g in data["goals"]]
         values["projects"] = [ProjectLine(**typed(ProjectLine, p)) for p in data["projects"]]

@@ -14,11 +14,15 @@ _SHORT = [Optional(), Length(max=2000, message="最多2000个字")]
 
 
 class OverallForm(BaseForm):
+    """年度总体目标的实际完成情况 and the counting day."""
+
     overall_actual = TextAreaField("年度总体目标的实际完成情况", validators=_TEXT)
     as_of = DateField("完成值统计截止日", validators=[Optional()])
 
 
 class IndicatorForm(BaseForm):
+    """The evaluator's decisions on one indicator."""
+
     not_applicable = BooleanField("本指标不适用（不计分，总分按其余指标折算为100分）")
     na_reason = TextAreaField("不适用的理由", validators=_SHORT)
     band = SelectField("定性指标档次", choices=[], validate_choice=False)
@@ -31,6 +35,8 @@ class IndicatorForm(BaseForm):
 
 
 class ReturnForm(BaseForm):
+    """A reviewer's return, with its reason."""
+
     reason = TextAreaField("退回原因", validators=[DataRequired(message="请填写退回原因"), Length(max=2000)])
 
 
@@ -48,6 +54,8 @@ def _weight(group: str):
 
 
 class SettingsForm(BaseForm):
+    """评分设置 of one organisation and year."""
+
     weight_execution = _weight("execution")
     weight_output = _weight("output")
     weight_benefit = _weight("benefit")

@@ -75,15 +75,20 @@ def _indicator_block(sheet: Sheet, top: int, indicators: list[IndicatorResult]) 
     for col, label in enumerate(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                                  "偏差原因分析及改进措施"), start=1):
         sheet.add(top, col, label, bold=True)
-    row = top + 1
-    for level1, group in groupby(indicators, key=lambda i: i.level1):
+    return level_rows(sheet, top + 1, indicators, _indicator_row)
+
+
+def level_rows(sheet: Sheet, row: int, items: list, write) -> int:
+    """一级 (column 1) and 二级 (column 2) merged down their rows; ``write(sheet, row, item)`` fills the rest.
+    Returns the row after the last item."""
+    for level1, group in groupby(items, key=lambda i: i.level1):
         group = list(group)
         sheet.add(row, 1, level1, rowspan=len(group))
         for level2, sub in groupby(group, key=lambda i: i.level2):
             sub = list(sub)
             sheet.add(row, 2, level2, rowspan=len(sub))
-            for indicator in sub:
-                _indicator_row(sheet, row, indicator)
+            for item in sub:
+                write(sheet, row, item)
                 row += 1
     return row
 

@@ -70,6 +70,7 @@ class ReviewState:
 
     @declared_attr
     def submitted_by_id(cls) -> Mapped[int | None]:  # noqa: N805
+        """The user who submitted (the 填报人 may not review it)."""
         return mapped_column(ForeignKey("users.id"))
 
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -80,10 +81,12 @@ class ReviewState:
 
     @property
     def status_label(self) -> str:
+        """The state in Chinese."""
         return STATUS_LABELS[self.status]
 
     @property
     def is_frozen(self) -> bool:
+        """Submitted or approved: the snapshot is the result."""
         return self.status in (SUBMITTED, APPROVED)
 
 

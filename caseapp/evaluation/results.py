@@ -24,6 +24,7 @@ class ExecutionResult:
     adjusted: bool = False  #: the budget changed after the import
 
     def as_json(self) -> dict:
+        """The execution block as JSON (amounts in 分, rate in percent, points)."""
         return {"initial_budget_fen": self.initial_fen, "budget_fen": self.budget_fen, "spent_fen": self.spent_fen,
                 "rate": _num(self.rate), "weight": _num(self.weight), "score": _num(self.score)}
 
@@ -53,10 +54,12 @@ class IndicatorResult:
 
     @property
     def not_applicable(self) -> bool:
+        """Left out of the scoring (不适用)."""
         return self.source == "na"
 
     @property
     def source_label(self) -> str:
+        """Where 实际完成值 came from, in Chinese."""
         return SOURCE_LABELS[self.source]
 
     @property
@@ -67,6 +70,7 @@ class IndicatorResult:
         return "\n".join(p for p in parts if p)
 
     def as_json(self) -> dict:
+        """One indicator as JSON (weights and scores in points)."""
         return {"indicator_id": self.indicator_id, "level1": self.level1, "level2": self.level2,
                 "level3": self.level3, "target_text": self.target_text, "actual_text": self.actual_text,
                 "weight": _num(self.weight), "score": _num(self.score), "needs_reason": self.needs_reason,

@@ -1,12 +1,10 @@
 """绩效运行监控表 as .xlsx: one landscape A4 sheet per project (amounts in 万元)."""
 from __future__ import annotations
 
-from itertools import groupby
-
 from caseapp.core import printform_xlsx
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.printform import Sheet, sheet_name, wan
-from caseapp.evaluation.layout import DASH, signatures
+from caseapp.evaluation.layout import DASH, level_rows, signatures
 from caseapp.monitoring.models import CAUSES
 from caseapp.monitoring.services import IndicatorMonitor, ProjectMonitor
 
@@ -66,16 +64,7 @@ def _indicator_block(sheet: Sheet, top: int, m: ProjectMonitor) -> None:
     sheet.add(top, 8, "偏差原因", colspan=5, bold=True)
     for col, cause in enumerate(CAUSES, start=8):
         sheet.add(top + 1, col, cause, bold=True)
-    row = top + 2
-    for level1, group in groupby(m.indicators, key=lambda i: i.level1):
-        group = list(group)
-        sheet.add(row, 1, level1, rowspan=len(group))
-        for level2, sub in groupby(group, key=lambda i: i.level2):
-            sub = list(sub)
-            sheet.add(row, 2, level2, rowspan=len(sub))
-            for indicator in sub:
-                _indicator_row(sheet, row, indicator)
-                row += 1
+    level_rows(sheet, top + 2, m.indicators, _indicator_row)
 
 
 def _indicator_row(sheet: Sheet, row: int, i: IndicatorMonitor) -> None:

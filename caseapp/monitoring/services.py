@@ -45,9 +45,11 @@ class IndicatorMonitor:
 
     @property
     def light_label(self) -> str:
+        """绿灯 / 黄灯 / 红灯 / —."""
         return lights.LIGHT_LABELS[self.light]
 
     def as_json(self) -> dict:
+        """One indicator's monitoring row as JSON."""
         return {"indicator_id": self.indicator_id, "level1": self.level1, "level2": self.level2,
                 "level3": self.level3, "target_text": self.target_text, "value_text": self.value_text,
                 "progress": _num(self.progress), "elapsed": _num(self.elapsed), "light": self.light,
@@ -79,16 +81,20 @@ class ProjectMonitor:
 
     @property
     def month_end(self) -> date:
+        """The day the data is counted to."""
         return month_end(self.year, self.month)
 
     @property
     def light_label(self) -> str:
+        """The execution light in Chinese."""
         return lights.LIGHT_LABELS[self.light]
 
     def count(self, colour: str) -> int:
+        """How many indicators show ``colour``."""
         return sum(1 for i in self.indicators if i.light == colour)
 
     def as_json(self) -> dict:
+        """The project's monitoring table as JSON (amounts in 分, rates in percent)."""
         return {"code": self.code, "name": self.name, "year": self.year, "month": self.month,
                 "initial_budget_fen": self.initial_fen, "budget_fen": self.budget_fen, "spent_fen": self.spent_fen,
                 "rate": _num(self.rate), "planned_percent": self.planned_percent, "light": self.light,
