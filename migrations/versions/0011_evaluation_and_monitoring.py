@@ -2,7 +2,7 @@
 budget changes (年初预算数 vs 调整后, append-only) and the document's overall goals
 
 Revision ID: 0011
-Revises: 0001
+Revises: 0010
 Create Date: 2026-12-02 06:58:22.817568
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0001'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
