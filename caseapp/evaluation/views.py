@@ -3,37 +3,34 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from caseapp.budgets.checks import run_checks
-from caseapp.budgets.services import default_year, years
+from caseapp.budgets.services import years
 from caseapp.core.audit import AuditEvent
-from caseapp.core.calendar import local_today
 from caseapp.core.db import db
-from caseapp.core.errors import ValidationFailed
+from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.core.forms import submit
+from caseapp.core.scoping import in_scope
 from caseapp.core.templating import NAV
-from caseapp.evaluation import exports, services
+from caseapp.evaluation import exports, services, views_department
 from caseapp.evaluation.compute import kind_of
 from caseapp.evaluation.forms import ActionForm, IndicatorForm, OverallForm, ReturnForm
 from caseapp.evaluation.settings import GROUP_LABELS, settings_for
+from caseapp.evaluation.view_helpers import download, year_arg
 from caseapp.evaluation.workflow import EDIT_ROLES, REVIEW_ROLES
 
 bp = Blueprint("evaluation", __name__, url_prefix="/evaluation")
 NAV.append(("evaluation.index", "绩效自评", None))
 
 
-def _year() -> int:
-    return request.values.get("year", type=int) or default_year(local_today())
-
-
 @bp.route("/")
 @login_required
 def index():
     """Every project of the year with its score, grade and state; links to the tables and exports."""
-    year = _year()
+    year = year_arg()
     return render_template("evaluation/index.html", year=year, years=years(), results=services.year_results(year),
                            can_edit=current_user.has_role(*EDIT_ROLES))
 
@@ -56,8 +53,6 @@ def project(project_id: int):
 
 
 def _permissions(proj, result) -> dict:
-    from caseapp.core.scoping import in_scope
-
     own = in_scope(proj.org_id)
     return {"can_edit": own and not result.frozen and current_user.has_role(*EDIT_ROLES),
             "can_review": own and result.status in ("submitted", "approved") and current_user.has_role(*REVIEW_ROLES)}
@@ -81,8 +76,6 @@ def indicator(project_id: int, indicator_id: int):
     proj = services.project_by_id(project_id)
     ind = next((i for i in proj.indicators if i.id == indicator_id), None)
     if ind is None:
-        from caseapp.core.errors import NotFound
-
         raise NotFound("该项目没有这个指标")
     result = services.project_result(proj)
     row = next(r for r in result.indicators if r.indicator_id == ind.id)
@@ -192,23 +185,24 @@ def export_project(project_id: int, ext: str):
     """项目支出绩效自评表 of one project (.xlsx or .docx)."""
     proj = services.project_by_id(project_id)
     data = exports.projects_file([services.project_result(proj)], ext)
-    return _download(data, f"{proj.year}年度项目支出绩效自评表-{proj.code}.{ext}", ext)
+    return download(data, f"{proj.year}年度项目支出绩效自评表-{proj.code}.{ext}", ext)
 
 
 @bp.route("/export")
 @login_required
 def export_year():
     """Every project's 项目支出绩效自评表 in one file (a worksheet or a section each)."""
-    year, fmt = _year(), request.args.get("format", "xlsx")
+    year, fmt = year_arg(), request.args.get("format", "xlsx")
     data = exports.projects_file(services.year_results(year), fmt)
-    return _download(data, exports.filename(year, "项目支出绩效自评表", fmt), fmt)
+    return download(data, exports.filename(year, "项目支出绩效自评表", fmt), fmt)
 
 
-def _download(data: bytes, name: str, fmt: str) -> Response:
-    from urllib.parse import quote
-
-    return Response(data, mimetype=exports.FORMATS[fmt], headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
-
-
-from caseapp.evaluation import views_department  # noqa: E402,F401  (department and settings pages on this blueprint)
+# the department and settings pages: handlers in views_department.py, routes here
+for _rule, _endpoint, _handler, _methods in (
+        ("/department", "department_page", views_department.department_page, ("GET", "POST")),
+        ("/department/submit", "department_submit", views_department.department_submit, ("POST",)),
+        ("/department/return", "department_return", views_department.department_return, ("POST",)),
+        ("/department/approve", "department_approve", views_department.department_approve, ("POST",)),
+        ("/department/export", "department_export", views_department.department_export, ("GET",)),
+        ("/settings", "settings_page", views_department.settings_page, ("GET", "POST"))):
+    bp.add_url_rule(_rule, _endpoint, _handler, methods=_methods)

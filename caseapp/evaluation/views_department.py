@@ -1,4 +1,7 @@
-"""The department's self-evaluation page and the scoring settings (on the evaluation blueprint)."""
+"""The department's self-evaluation page and the scoring settings.
+
+Handlers only: their routes are declared with the area's other routes in ``views.py``.
+"""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -10,15 +13,14 @@ from caseapp.core.scoping import in_scope
 from caseapp.evaluation import department, exports
 from caseapp.evaluation.forms import ActionForm, ReturnForm, SettingsForm
 from caseapp.evaluation.settings import DEFAULTS, GROUP_LABELS, acting_org_id, save_settings, settings_for
-from caseapp.evaluation.views import _download, _year, bp
+from caseapp.evaluation.view_helpers import download, year_arg
 from caseapp.evaluation.workflow import EDIT_ROLES, REVIEW_ROLES
 
 
-@bp.route("/department", methods=["GET", "POST"])
 @login_required
 def department_page():
     """部门整体支出绩效自评 of the user's organisation: budget, goals with 实际完成情况, projects' scores."""
-    year, org_id = _year(), acting_org_id()
+    year, org_id = year_arg(), acting_org_id()
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -45,32 +47,29 @@ def _posted_goals() -> dict[int, str]:
     return found
 
 
-@bp.route("/department/submit", methods=["POST"])
 @login_required
 def department_submit():
     """Submit (freeze) the department evaluation."""
-    year, org_id = _year(), acting_org_id()
+    year, org_id = year_arg(), acting_org_id()
     if _valid(ActionForm()):
         _try(lambda: department.submit(org_id, year), "已提交部门整体自评，内容已冻结")
     return redirect(url_for("evaluation.department_page", year=year))
 
 
-@bp.route("/department/return", methods=["POST"])
 @login_required
 def department_return():
     """A reviewer returns the department evaluation with a reason."""
-    year, org_id = _year(), acting_org_id()
+    year, org_id = year_arg(), acting_org_id()
     form = ReturnForm()
     if _valid(form):
         _try(lambda: department.return_department(org_id, year, form.reason.data), "已退回")
     return redirect(url_for("evaluation.department_page", year=year))
 
 
-@bp.route("/department/approve", methods=["POST"])
 @login_required
 def department_approve():
     """A reviewer approves the department evaluation."""
-    year, org_id = _year(), acting_org_id()
+    year, org_id = year_arg(), acting_org_id()
     if _valid(ActionForm()):
         _try(lambda: department.approve_department(org_id, year), "已审核通过")
     return redirect(url_for("evaluation.department_page", year=year))
@@ -91,20 +90,18 @@ def _try(work, message: str) -> None:
         flash(exc.message, "warning")
 
 
-@bp.route("/department/export")
 @login_required
 def department_export():
     """部门整体支出绩效自评表 (.xlsx or .docx)."""
-    year, fmt = _year(), request.args.get("format", "xlsx")
+    year, fmt = year_arg(), request.args.get("format", "xlsx")
     data = exports.department_file(department.department_result(acting_org_id(), year), fmt)
-    return _download(data, exports.filename(year, "部门整体支出绩效自评表", fmt), fmt)
+    return download(data, exports.filename(year, "部门整体支出绩效自评表", fmt), fmt)
 
 
-@bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings_page():
     """评分设置 of the user's organisation for a year (admins change them; everyone may read)."""
-    year, org_id = _year(), acting_org_id()
+    year, org_id = year_arg(), acting_org_id()
     current = settings_for(org_id, year)
     form = SettingsForm()
     if request.method == "GET":

@@ -12,7 +12,7 @@ from caseapp.core.scoping import in_scope
 from caseapp.core.templating import NAV
 from caseapp.evaluation import services as evaluation
 from caseapp.evaluation.settings import acting_org_id, settings_for
-from caseapp.evaluation.views import _download
+from caseapp.evaluation.view_helpers import download
 from caseapp.evaluation.workflow import EDIT_ROLES
 from caseapp.monitoring import exports, services
 from caseapp.monitoring.forms import ReportForm
@@ -84,4 +84,4 @@ def export():
     """Every project's 绩效运行监控表 for 1–N月 in one workbook."""
     year, month = _year_month()
     data = exports.workbook(services.year_monitoring(year, month))
-    return _download(data, f"{year}年1-{month}月项目支出绩效运行监控表.xlsx", "xlsx")
+    return download(data, f"{year}年1-{month}月项目支出绩效运行监控表.xlsx", "xlsx")
