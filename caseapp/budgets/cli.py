@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from caseapp.budgets import checks, importer, services
-from caseapp.budgets.import_diff import number
+from caseapp.budgets.importer.diff import number
 from caseapp.core.cli import emit_json, import_group, operator_command, say
 
 

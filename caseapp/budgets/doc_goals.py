@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 
 from caseapp.budgets.models import DocumentGoal
-from caseapp.budgets.targets import squash
+from caseapp.budgets.importer.cells import squash
 from caseapp.core.db import db
 
 _OVERALL_RE = re.compile(r"^[一1][、.]?(?:部门)?(?:整体)?总体(?:绩效)?目标")

@@ -17,7 +17,7 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from caseapp.budgets import checks, importer, rules, services
-from caseapp.budgets.import_diff import number
+from caseapp.budgets.importer.diff import number
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.forms import BaseForm
 from caseapp.core.scoping import require_role

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.db import UTCDateTime, db, utcnow
@@ -28,6 +28,8 @@ class Project(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)  #: fiscal year
     code: Mapped[str] = mapped_column(String(40))  #: 项目编码, unique within a year
+    #: True when the document had no 项目编码 and caseapp made one up (N2025-…): the project is known by its name
+    code_generated: Mapped[bool] = mapped_column(default=False, server_default=false())
     name: Mapped[str] = mapped_column(String(300))  #: 项目名称
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)  #: owning organisation
     budget_fen: Mapped[int] = mapped_column(default=0)  #: 预算数 in 分
@@ -71,6 +73,8 @@ class Indicator(db.Model):
     __tablename__ = "indicators"
     __table_args__ = (
         CheckConstraint("direction IN ('>=','<=','=','qualitative','date')", name="direction"),
+        CheckConstraint("category IN ('','output','cost','benefit','satisfaction')", name="category"),
+        CheckConstraint("weight >= 0", name="weight_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +90,10 @@ class Indicator(db.Model):
     unit: Mapped[str | None] = mapped_column(String(20))
     target_parts: Mapped[list | None] = mapped_column(JSON)  #: compound targets: [[label, value, unit]]
     basis: Mapped[str] = mapped_column(Text, default="")  #: 指标值确定依据
+    #: 分值 or 权重 as the document wrote it (the 绩效自评 uses it as this indicator's weight); None when absent
+    weight: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    #: the 一级 group for scoring: output / cost / benefit / satisfaction ('' when the labels say none)
+    category: Mapped[str] = mapped_column(String(16), default="", server_default="")
     #: how 完成值 is obtained: a named metric computed from the data, or "manual"
     metric: Mapped[str] = mapped_column(String(32), default="manual")
 
@@ -109,7 +117,9 @@ class Rule(db.Model):
     subject: Mapped[str] = mapped_column(String(100), default="")  #: what it is about, e.g. 满意度
     value: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
     unit: Mapped[str | None] = mapped_column(String(20))
-    source_text: Mapped[str] = mapped_column(Text, default="")  #: the sentence it came from
+    source_text: Mapped[str] = mapped_column(Text, default="")  #: the sentence (or table cell) it came from
+    #: for a rule read from a table cell: where (第4张表第3行第5列); None for the prose
+    source_cell: Mapped[str | None] = mapped_column(String(100))
     section_title: Mapped[str] = mapped_column(String(200), default="")
     deadline_kind: Mapped[str | None] = mapped_column(String(16))  #: fixed / month_end / festival / workdays
     deadline_month: Mapped[int | None] = mapped_column()
@@ -121,6 +131,23 @@ class Rule(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     project: Mapped[Project | None] = relationship()
+
+
+class ImportTemplate(db.Model):
+    """An organisation's answers for documents of one layout, so next year's document imports without questions."""
+
+    __tablename__ = "import_templates"
+    __table_args__ = (UniqueConstraint("org_id", "shape"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: fingerprint of the document's table layout (labels and table kinds, not values)
+    shape: Mapped[str] = mapped_column(String(64))
+    #: the answers as ``Answers.as_json()``: unit, column mapping, table → project, codes, year offset
+    answers: Mapped[dict] = mapped_column(JSON)
+    filename: Mapped[str] = mapped_column(String(300))  #: the document the answers were first given for
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class TargetImport(db.Model):

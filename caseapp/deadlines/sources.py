@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from caseapp.budgets.models import Indicator, Project, Rule, SpendingPlanPoint
-from caseapp.budgets.targets import find_deadlines, squash
+from caseapp.budgets.importer.cells import squash
+from caseapp.budgets.importer.targets import find_deadlines
 from caseapp.core.calendar import WorkCalendar
 from caseapp.core.db import db
 from caseapp.core.scoping import scoped

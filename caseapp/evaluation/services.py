@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from caseapp.budgets.models import Indicator, Project
 from caseapp.budgets.services import get_project, get_project_by_code
-from caseapp.budgets.targets import parse_target, squash
+from caseapp.budgets.importer.cells import squash
+from caseapp.budgets.importer.targets import parse_target
 from caseapp.core.audit import record
 from caseapp.core.calendar import local_today
 from caseapp.core.db import db

@@ -1,14 +1,14 @@
-"""Write other counties' 部门预算绩效文本 in the seed's style, with real merged cells.
+"""Write other counties' 部门预算绩效文本 in the seed's style, with real merged cells, as .docx or .xlsx.
 
 Used by the importer tests: more projects, 单位：元, labels with full-width spaces, vertical and
-horizontal merges made with ``cell.merge()``, a different column order, blank 一级/二级 cells.
+horizontal merges, a different column order, blank 一级/二级 cells. Other provinces' layouts are in
+``tests/budgets/provinces.py``.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
-import docx
+from tests.budgets.layout import C, Layout, Row, Table, to_docx, to_xlsx
 
 FW = "\u3000"  # full-width space, as offices type it to align labels
 DEFAULT_COLUMNS = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
@@ -54,104 +54,88 @@ class GenSpec:
     unit_as_paragraph: bool = False
     merge_level1: bool = True
     columns: tuple[str, ...] = DEFAULT_COLUMNS
+    #: the title line; None writes "{year}年部门预算绩效文本"
+    title: str | None = None
+    budget_label: str = "预算数"
+
+
+def layout(spec: GenSpec) -> Layout:
+    """The document as paragraphs and tables."""
+    title = spec.title if spec.title is not None else f"{spec.year}年部门预算绩效文本"
+    blocks: Layout = [spec.org, title, "第一部分 部门整体绩效目标", *spec.prose,
+                      "第二部分 预算项目绩效目标"]
+    for number, project in enumerate(spec.projects, start=1):
+        blocks.append(f"{number}.{project.name}绩效目标表")
+        if spec.unit and spec.unit_as_paragraph:
+            blocks.append(f"单位：{spec.unit}")
+        blocks += [_header_table(spec, project), "", _indicator_table(spec, project.indicators)]
+    return blocks
 
 
 def build(spec: GenSpec) -> bytes:
     """The .docx bytes for ``spec``."""
-    document = docx.Document()
-    for text in [spec.org, f"{spec.year}年部门预算绩效文本", "第一部分 部门整体绩效目标", *spec.prose,
-                 "第二部分 预算项目绩效目标"]:
-        document.add_paragraph(text)
-    for number, project in enumerate(spec.projects, start=1):
-        document.add_paragraph(f"{number}.{project.name}绩效目标表")
-        if spec.unit and spec.unit_as_paragraph:
-            document.add_paragraph(f"单位：{spec.unit}")
-        _header_table(document, spec, project)
-        document.add_paragraph("")
-        _indicator_table(document, spec, project.indicators)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return to_docx(layout(spec))
 
 
-def _merge_set(table, row: int, first: int, last: int, text: str) -> None:
-    """Merge cells first..last of a row horizontally and write ``text`` once."""
-    table.cell(row, first).merge(table.cell(row, last)).text = text
+def build_xlsx(spec: GenSpec, *, numbers: bool = False) -> bytes:
+    """The same document as one worksheet."""
+    return to_xlsx(layout(spec), numbers=numbers)
 
 
-def _vmerge_set(table, col: int, first: int, last: int, text: str) -> None:
-    """Merge rows first..last of a column vertically and write ``text`` once."""
-    table.cell(first, col).merge(table.cell(last, col)).text = text
-
-
-def _header_table(document, spec: GenSpec, project: GenProject) -> None:
+def _header_table(spec: GenSpec, project: GenProject) -> Table:
     """The 7-column project header table, merged like the seed's."""
-    table = document.add_table(rows=7, cols=7)
     unit_text = f"单位：{spec.unit}" if spec.unit and not spec.unit_as_paragraph else ""
-    table.cell(0, 0).text = f"711001{spec.org}本级"
-    _merge_set(table, 0, 1, 6, unit_text)
-    for col, text in enumerate([f"项{FW}目{FW}编{FW}码", project.code, "项目名称"]):
-        table.cell(1, col).text = text
-    _merge_set(table, 1, 3, 6, project.name)
-    _vmerge_set(table, 0, 2, 3, "预算规模及资金用途")
-    money = ["预算数", project.budget, f"其中：财政{FW}{FW}资金", project.fiscal, "其他资金", project.other]
-    for col, text in enumerate(money, start=1):
-        table.cell(2, col).text = text
-    _merge_set(table, 3, 1, 6, project.purpose)
-    _plan_rows(table, project.plan)
-    table.cell(6, 0).text = f"绩效{FW}目标"
-    _merge_set(table, 6, 1, 6, project.goal)
-
-
-def _plan_rows(table, plan: dict[str, str]) -> None:
-    """资金支出计划: month labels over cumulative percentages, the last pair spanning to the edge."""
-    _vmerge_set(table, 0, 4, 5, "资金支出计划（%）")
-    months = list(plan)
-    for index, month in enumerate(months, start=1):
-        if index == len(months):
-            _merge_set(table, 4, index, 6, month)
-            _merge_set(table, 5, index, 6, plan[month])
-        else:
-            table.cell(4, index).text = month
-            table.cell(5, index).text = plan[month]
-
-
-def _indicator_table(document, spec: GenSpec, indicators: list[GenIndicator]) -> None:
-    """The indicator table in ``spec.columns`` order; 一级指标 merged vertically or left blank."""
-    table = document.add_table(rows=len(indicators) + 1, cols=len(spec.columns))
-    for col, label in enumerate(spec.columns):
-        table.cell(0, col).text = label.replace("指标", f"{FW}指标", 1) if col % 2 else label
-    for row, indicator in enumerate(indicators, start=1):
-        _indicator_row(table, spec.columns, row, indicator)
-    _level1_cells(table, spec, indicators)
+    months = list(project.plan)
+    last = len(months)
+    return [
+        [f"711001{spec.org}本级", C(unit_text, cols=6)],
+        [f"项{FW}目{FW}编{FW}码", project.code, "项目名称", C(project.name, cols=4)],
+        [C("预算规模及资金用途", rows=2), spec.budget_label, project.budget, f"其中：财政{FW}{FW}资金", project.fiscal,
+         "其他资金", project.other],
+        [C(project.purpose, cols=6)],
+        [C("资金支出计划（%）", rows=2)] + [C(m, cols=7 - i if i == last else 1) for i, m in enumerate(months, 1)],
+        [C(project.plan[m], cols=7 - i if i == last else 1) for i, m in enumerate(months, 1)],
+        [f"绩效{FW}目标", C(project.goal, cols=6)],
+    ]
 
 
 _FIELD_BY_LABEL = {"二级指标": "level2", "三级指标": "level3", "绩效指标描述": "description",
                    "指标值": "target", "指标值确定依据": "basis"}
 
 
-def _indicator_row(table, columns: tuple[str, ...], row: int, indicator: GenIndicator) -> None:
-    """Write one row except 一级指标; a wide row merges 三级指标 into a 绩效指标描述 right of it."""
-    for col, label in enumerate(columns):
-        name = _FIELD_BY_LABEL.get(label)
-        wide = indicator.wide and columns[col + 1: col + 2] == ("绩效指标描述",)
-        if name == "level3" and wide:
-            _merge_set(table, row, col, col + 1, indicator.level3)
-        elif name and not (label == "绩效指标描述" and table.cell(row, col).text):
-            table.cell(row, col).text = getattr(indicator, name)
+def _indicator_table(spec: GenSpec, indicators: list[GenIndicator]) -> Table:
+    """The indicator table in ``spec.columns`` order; 一级指标 merged vertically or left blank."""
+    header = [label.replace("指标", f"{FW}指标", 1) if col % 2 else label for col, label in enumerate(spec.columns)]
+    runs = _level1_runs(indicators)
+    return [header] + [_indicator_row(spec, indicator, runs.get(index)) for index, indicator in enumerate(indicators)]
 
 
-def _level1_cells(table, spec: GenSpec, indicators: list[GenIndicator]) -> None:
-    """Runs of equal 一级指标 become one vertically merged cell, or blanks after the first."""
-    col = spec.columns.index("一级指标")
-    start = 0
+def _level1_runs(indicators: list[GenIndicator]) -> dict[int, int]:
+    """Row index → length of the run of equal 一级指标 starting there."""
+    runs, start = {}, 0
     for index in range(1, len(indicators) + 1):
         if index == len(indicators) or indicators[index].level1 != indicators[start].level1:
-            if spec.merge_level1 and index - start > 1:
-                _vmerge_set(table, col, start + 1, index, indicators[start].level1)
-            else:
-                table.cell(start + 1, col).text = indicators[start].level1
+            runs[start] = index - start
             start = index
+    return runs
+
+
+def _indicator_row(spec: GenSpec, indicator: GenIndicator, run: int | None) -> Row:
+    """One row; a wide row merges 三级指标 into the 绩效指标描述 right of it."""
+    row: Row = []
+    columns = spec.columns
+    for col, label in enumerate(columns):
+        if label == "一级指标":
+            if run is not None:
+                row.append(C(indicator.level1, rows=run) if spec.merge_level1 else indicator.level1)
+            elif not spec.merge_level1:
+                row.append("")
+            continue
+        wide = indicator.wide and label == "三级指标" and columns[col + 1: col + 2] == ("绩效指标描述",)
+        if label == "绩效指标描述" and indicator.wide and columns[col - 1] == "三级指标":
+            continue
+        row.append(C(indicator.level3, cols=2) if wide else getattr(indicator, _FIELD_BY_LABEL[label]))
+    return row
 
 
 # --- a sample county: 馆陶县, five projects in 元 -------------------------------------------------

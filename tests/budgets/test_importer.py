@@ -187,13 +187,22 @@ def test_bad_money_cell_names_table_and_cell(operator, root):
     assert row_counts() == before
 
 
-@pytest.mark.parametrize("unit", ["千元", None])
-def test_unknown_or_missing_unit_refused(operator, root, unit):
+def test_missing_unit_is_a_question_and_nothing_is_written(operator, root):
     before = row_counts()
+    plan = importer.preview(guantao_bytes(unit=None), "guantao.docx")
+    assert [q.key for q in plan.questions] == ["unit"] and plan.projects[0].parsed.budget_fen is None
     with pytest.raises(ValidationFailed) as caught:
-        importer.preview(guantao_bytes(unit=unit), "guantao.docx")
-    assert "第1个项目表（工会经费）未注明金额单位" in caught.value.message
+        importer.confirm(guantao_bytes(unit=None), "guantao.docx", None, None)
+    assert caught.value.field == "questions" and "没有注明金额单位" in caught.value.message
     assert row_counts() == before
+    importer.confirm(guantao_bytes(unit=None), "guantao.docx", None, None, answers=importer.Answers(unit="元"))
+    assert db.session.scalar(select(Project.budget_fen).where(Project.code == "13043300P000001100111")) == 125_000_000
+
+
+def test_thousands_of_yuan_are_read_exactly(operator, root):
+    plan = importer.preview(guantao_bytes(unit="千元"), "guantao.docx")
+    assert plan.questions == [] and plan.projects[0].parsed.unit == "千元"
+    assert plan.projects[0].parsed.budget_fen == 1_250_000 * 100_000
 
 
 def test_only_admins_import(app, root):

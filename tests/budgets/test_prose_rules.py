@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from caseapp.budgets.prose_rules import DeadlineSpec, extract_rules, match_rules_to_projects
+from caseapp.budgets.importer.prose_rules import DeadlineSpec, extract_rules, match_rules_to_projects
 
 SEED_PROSE = [
     "二、分项绩效目标\t1",  # the table of contents lists the same headings

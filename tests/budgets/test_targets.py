@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseapp.budgets.targets import DeadlineSpec, parse_target, suggest_metric
+from caseapp.budgets.importer.targets import DeadlineSpec, parse_target, suggest_metric
 
 
 @pytest.mark.parametrize(("text", "direction", "value", "unit"), [

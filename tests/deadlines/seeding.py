@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from caseapp.budgets.docx_import import parse_targets_document
+from tests.budgets.reading import parse
+
 from caseapp.budgets.models import Indicator, Project, Rule, SpendingPlanPoint
 from caseapp.core.db import db
 
@@ -14,7 +15,7 @@ _PARSED = {}
 
 def _parsed():
     if "doc" not in _PARSED:
-        _PARSED["doc"] = parse_targets_document(SEED.read_bytes())
+        _PARSED["doc"] = parse(SEED.read_bytes())
     return _PARSED["doc"]
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import docx
 import pytest
 from tests.budgets.docgen import GenIndicator, build, guantao_spec
+from tests.budgets.reading import parse as parse_targets_document
 
-from caseapp.budgets.docx_import import DocumentError, parse_targets_document
+from caseapp.budgets.importer.reader import DocumentError
 from caseapp.core.officefile import OfficeFileError
 
 SEED = Path(__file__).parents[2] / "caseapp" / "budgets" / "demo" / "weixian-2025-budget-performance.docx"
@@ -132,11 +133,14 @@ def test_blank_level2_is_carried_down():
     assert parsed.projects[1].indicators[1].level2 == "数量指标"
 
 
-def test_missing_unit_defaults_to_wan_with_warning():
+def test_missing_unit_is_asked_not_assumed():
     parsed = parse_targets_document(build(guantao_spec(unit=None)))
-    assert parsed.projects[0].unit == "万元"
-    assert parsed.projects[0].budget_fen == 1_250_000 * 1_000_000
-    assert any("未注明金额单位" in w for w in parsed.warnings)
+    assert (parsed.projects[0].unit, parsed.projects[0].budget_fen) == (None, None)
+    [question] = parsed.questions
+    assert (question.key, question.proposed, [c.value for c in question.choices]) == ("unit", None, ["万元", "元"])
+    assert "5个项目表没有注明金额单位" in question.message
+    answered = parse_targets_document(build(guantao_spec(unit=None)), unit="元")
+    assert (answered.questions, answered.projects[0].budget_fen) == ([], 125_000_000)
 
 
 def test_odd_cells_become_warnings():

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
+
+from caseapp.budgets.importer.cells import squash
 
 Direction = Literal[">=", "<=", "=", "qualitative", "date"]
 DeadlineKind = Literal["fixed", "month_end", "festival"]
@@ -24,8 +25,12 @@ _GE_WORDS = {">=", "≥", ">", "不低于", "不少于", "不小于", "达到", 
 _LE_WORDS = {"<=", "≤", "<", "不超过", "不高于", "不多于", "不大于", "低于", "少于", "小于", "最多", "至多", "控制在"}
 _GE_SUFFIXES = {"以上", "及以上"}
 _LE_SUFFIXES = {"以下", "及以下", "以内", "之内"}
-_UNITS = ("%", "‰", "万元/人", "元/人", "元/户", "元/次", "元/年", "万元", "元", "人次", "个工作日", "工作日",
-          "个月", "小时", "人", "个", "名", "次", "年", "月", "天", "日", "家", "项", "户", "场", "期", "所", "篇", "批")
+_UNITS = ("%", "‰", "个百分点", "万元", "千元", "元", "万人次", "人次", "万人", "个工作日", "工作日", "个月", "小时",
+          "平方米", "平方公里", "立方米", "公里", "千米", "米", "公顷", "亩", "吨", "课时", "学时", "人", "个", "名", "次",
+          "年", "月", "周", "天", "日", "家", "项", "户", "场", "期", "所", "篇", "批", "台", "套", "座", "条", "处",
+          "册", "份", "件", "本", "张", "辆", "间", "栋", "块", "种", "类", "分")
+#: A per-something unit: 元/人, 人/次, 元/学期, 万元/人 (the base unit, a slash, a short word).
+_PER_UNIT = r"(?:/[\u4e00-\u9fff]{1,3})?"
 
 
 def _alternation(words) -> str:
@@ -37,13 +42,22 @@ _QUANTITY_RE = re.compile(
     r"^(?P<label>[\u4e00-\u9fff]{0,12}?)"
     rf"(?P<pre>{_alternation(_GE_WORDS | _LE_WORDS | {'='})})?"
     r"(?P<num>\d+(?:\.\d+)?)"
-    rf"(?P<unit>{_alternation(_UNITS)})?"
+    rf"(?P<unit>(?:{_alternation(_UNITS)}){_PER_UNIT})?"
     rf"(?P<suf>{_alternation(_GE_SUFFIXES | _LE_SUFFIXES)})?$"
 )
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PART_RE = re.compile(
     r"^(?:评选|表彰|奖励|其中|共|计|含)?(?P<label>[\u4e00-\u9fff]+?)(?P<num>\d+(?:\.\d+)?)"
-    r"(?P<unit>个|名|人|家|项|次|户|所|场)$"
+    r"(?P<unit>个|名|人|家|项|次|户|所|场|人次|平方米|公里)$"
 )
+
+
+class TargetPart(NamedTuple):
+    """One labelled count of a compound target: 先进集体 20 个."""
+
+    label: str
+    value: Decimal
+    unit: str
 
 
 @dataclass(frozen=True)
@@ -66,14 +80,9 @@ class ParsedTarget:
     unit: str | None
     raw: str
     #: For compound targets such as 评选先进集体20个，先进劳模100名: (label, value, unit) each.
-    parts: list[tuple[str, Decimal, str]] = field(default_factory=list)
+    parts: list[TargetPart] = field(default_factory=list)
     #: For direction 'date': the deadline the text names.
     deadline: DeadlineSpec | None = None
-
-
-def squash(text: str | None) -> str:
-    """NFKC-normalise and drop all whitespace (full-width spaces included) for comparisons."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def find_deadlines(text: str) -> list[DeadlineSpec]:
@@ -101,7 +110,7 @@ def _month(text: str) -> int | None:
 
 def parse_target(text: str) -> ParsedTarget:
     """Parse a target such as '≥95%', '不超过100人', '春节前完成救助' or '评选先进集体20个，先进劳模100名'."""
-    squashed = squash(text).replace("≧", "≥").replace("≦", "≤")
+    squashed = _THOUSANDS_RE.sub("", squash(text).replace("≧", "≥").replace("≦", "≤"))
     if not squashed:
         return ParsedTarget("qualitative", None, None, text)
     deadlines = find_deadlines(squashed)
@@ -117,7 +126,7 @@ def parse_target(text: str) -> ParsedTarget:
                         match.group("unit"), text)
 
 
-def _compound_parts(squashed: str) -> list[tuple[str, Decimal, str]]:
+def _compound_parts(squashed: str) -> list[TargetPart]:
     """Split '先进集体20个，先进劳模100名' into labelled counts; [] unless every piece is one."""
     pieces = [p for p in re.split(r"[,，、;；]", squashed) if p]
     if len(pieces) < 2:
@@ -125,7 +134,7 @@ def _compound_parts(squashed: str) -> list[tuple[str, Decimal, str]]:
     matches = [_PART_RE.match(piece) for piece in pieces]
     if not all(matches):
         return []
-    return [(m.group("label"), Decimal(m.group("num")), m.group("unit")) for m in matches]
+    return [TargetPart(m.group("label"), Decimal(m.group("num")), m.group("unit")) for m in matches]
 
 
 def _direction(prefix: str | None, suffix: str | None) -> Direction:

@@ -5,9 +5,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Literal, Protocol
+from typing import Iterable, Literal, NamedTuple, Protocol
 
-from caseapp.budgets.targets import DeadlineSpec, find_deadlines, squash
+from caseapp.budgets.importer.cells import squash
+from caseapp.budgets.importer.targets import DeadlineSpec, find_deadlines
 
 __all__ = ["DeadlineSpec", "ProposedRule", "extract_rules", "match_rules_to_projects"]
 
@@ -25,9 +26,9 @@ _CAP_RES = (
     re.compile(rf"(?P<subject>{_CJK}{{0,12}}?)(?P<num>\d+)(?P<unit>人|名|个|家|项|户)以内"),
 )
 _PER_PERSON_RES = (
-    re.compile(rf"(?P<subject>(?:每个人|每人|每名|每户|人均){_CJK}{{0,12}}?)"
+    re.compile(rf"(?P<subject>(?:每个人|每人|每名|每户|人均|每生|生均){_CJK}{{0,12}}?)"
                r"(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)"),
-    re.compile(rf"(?P<subject>{_CJK}{{0,8}}?)(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)/(?:人|名)"),
+    re.compile(rf"(?P<subject>{_CJK}{{0,8}}?)(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|元)/(?:人|名|生|户)"),
 )
 _RATE_RE = re.compile(
     r"(?P<subject>[\u4e00-\u9fff、]{1,24}?[率度])(?P<pre>达到|不低于|不少于|≥|>=)?"
@@ -59,6 +60,9 @@ class ProposedRule:
     population: str | None = None
     #: The whole sub-section (title and paragraphs), used to match the rule to a project.
     section_text: str = field(default="", repr=False, compare=False)
+    #: For a rule read from a table: the cell (第4张表第3行第5列) and the project (its index in the document).
+    source_cell: str | None = None
+    project_index: int | None = None
 
 
 def extract_rules(paragraphs: list[str]) -> list[ProposedRule]:
@@ -120,13 +124,29 @@ def _caps(clause: str, sentence: str, title: str) -> list[ProposedRule]:
 
 
 def _per_person(clause: str, sentence: str, title: str) -> list[ProposedRule]:
-    """每个人奖励1000元, 每人资助2000元, 2000元/人."""
+    """每个人奖励1000元, 每人资助2000元, 2000元/人, 每生1500元/学期."""
+    found = per_person_amount(clause)
+    if found is None:
+        return []
+    return [ProposedRule("per_person_amount", found.value, found.unit, sentence, title, subject=found.subject,
+                         direction="=")]
+
+
+class PerPerson(NamedTuple):
+    """A per-person amount as stated: 每个人奖励 1000 元."""
+
+    subject: str | None
+    value: Decimal
+    unit: str
+
+
+def per_person_amount(clause: str) -> PerPerson | None:
+    """The first per-person amount a squashed clause states."""
     for pattern in _PER_PERSON_RES:
         match = pattern.search(clause)
         if match:
-            return [ProposedRule("per_person_amount", Decimal(match.group("num")), match.group("unit"), sentence,
-                                 title, subject=match.group("subject") or None, direction="=")]
-    return []
+            return PerPerson(match.group("subject") or None, Decimal(match.group("num")), match.group("unit"))
+    return None
 
 
 def _rates(clause: str, sentence: str, title: str) -> list[ProposedRule]:
