@@ -1,9 +1,10 @@
-"""Budget pages for admins and reviewers: document import (upload → preview → confirm), rules, checks.
+"""Budget pages for admins and reviewers: document import (upload → preview and answers → confirm), rules, checks.
 
 Handlers only: their routes are declared with the area's other routes in ``views.py``.
 """
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -17,7 +18,10 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from caseapp.budgets import checks, importer, rules, services
+from caseapp.budgets.importer import Answers
 from caseapp.budgets.importer.diff import number
+from caseapp.budgets.importer.identity import CODE_SOURCES
+from caseapp.budgets.importer.questions import COLUMN_FIELDS, UNIT_CHOICES, answers_from_form
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.forms import BaseForm
 from caseapp.core.scoping import require_role
@@ -33,16 +37,17 @@ _STALE_SECONDS = 24 * 3600
 
 
 class UploadForm(BaseForm):
-    """The 绩效目标 .docx and where it goes."""
+    """The 绩效目标 document and where it goes."""
 
-    document = FileField("部门预算绩效文本（.docx）", validators=[FileRequired(message="请选择要上传的 .docx 文件")])
+    document = FileField("绩效目标文本或绩效目标申报表（.docx 或 .xlsx）",
+                         validators=[FileRequired(message="请选择要上传的 .docx 或 .xlsx 文件")])
     year = IntegerField("预算年度（留空则取文件标题中的年度）", validators=[Optional(), NumberRange(2000, 2100)])
     org_code = SelectField("导入到组织")
 
 
 @login_required
 def import_upload():
-    """Upload a 部门预算绩效文本; it is checked, kept server-side and previewed."""
+    """Upload a 绩效目标 document; it is checked, kept server-side and previewed."""
     require_role("admin")
     form = UploadForm()
     form.org_code.choices = [(o.code, f"{o.code} {o.name}") for o in list_orgs()]
@@ -68,14 +73,30 @@ def _upload_again():
 
 @login_required
 def import_preview():
-    """What the uploaded document would create or change, with the rules the prose states."""
+    """What the uploaded document would create or change, what must be answered first, and the rules."""
     require_role("admin")
     pending = _pending()
     if pending is None:
         return _upload_again()
-    info, data = pending
-    plan = importer.preview(data, info["filename"], info["year"], info["org"])
-    return render_template("budgets/import_preview.html", plan=plan, KINDS=rules.RULE_KIND_LABELS)
+    info, data, answers = pending
+    plan = importer.preview(data, info["filename"], info["year"], info["org"], answers=answers)
+    return render_template("budgets/import_preview.html", plan=plan, KINDS=rules.RULE_KIND_LABELS,
+                           CODE_SOURCES=CODE_SOURCES, COLUMN_FIELDS=COLUMN_FIELDS, UNITS=UNIT_CHOICES)
+
+
+@login_required
+def import_answers():
+    """Keep the admin's answers (year, unit, codes, columns, tables) with the upload and preview again."""
+    require_role("admin")
+    pending = _pending()
+    if pending is None:
+        return _upload_again()
+    info, _data, answers = pending
+    _store_answers(info["token"], answers_from_form(request.form, answers))
+    if request.form.get("year", "").strip():
+        session[_SESSION_KEY] = {**info, "year": None}
+    flash("已按您的回答重新读取文件", "info")
+    return redirect(url_for("budgets.import_preview"))
 
 
 @login_required
@@ -85,10 +106,16 @@ def import_confirm():
     pending = _pending()
     if pending is None:
         return _upload_again()
-    info, data = pending
+    info, data, answers = pending
     matches = {int(key.removeprefix("rule_")): value for key, value in request.form.items()
                if re.fullmatch(r"rule_\d+", key)}
-    done = importer.confirm(data, info["filename"], info["year"], info["org"], matches)
+    try:
+        done = importer.confirm(data, info["filename"], info["year"], info["org"], matches, answers=answers)
+    except ValidationFailed as exc:
+        if exc.field != "questions":
+            raise
+        flash(exc.message, "error")
+        return redirect(url_for("budgets.import_preview"))
     _discard(info["token"])
     session.pop(_SESSION_KEY, None)
     changes = done.changes
@@ -152,9 +179,11 @@ def direction_filter(value) -> str:
 
 def _check_upload(filename: str, data: bytes) -> None:
     """Name and size before any parsing (the content checks follow in the importer)."""
-    if not filename.lower().endswith(".docx"):
-        hint = "，请在 Word 中另存为 .docx" if filename.lower().endswith(".doc") else ""
-        raise ValidationFailed(f"只能上传 .docx 文件{hint}", field="document")
+    name = filename.lower()
+    if not name.endswith((".docx", ".xlsx")):
+        hint = {".doc": "，请在 Word 中另存为 .docx", ".xls": "，请在 Excel 中另存为 .xlsx"}.get(
+            name[name.rfind("."):] if "." in name else "", "")
+        raise ValidationFailed(f"只能上传 .docx 或 .xlsx 文件{hint}", field="document")
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     if len(data) > limit:
         raise ValidationFailed(f"文件超过 {limit // (1024 * 1024)} MB", field="document")
@@ -170,22 +199,32 @@ def _folder() -> Path:
 def _store(data: bytes) -> str:
     """Keep the upload under a random token (only the token goes into the session); sweep stale ones."""
     folder = _folder()
-    for old in folder.glob("*.docx"):
+    for old in folder.glob("*.*"):
         if time.time() - old.stat().st_mtime > _STALE_SECONDS:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
-    (folder / f"{token}.docx").write_bytes(data)
+    (folder / f"{token}.upload").write_bytes(data)
     return token
 
 
-def _pending() -> tuple[dict, bytes] | None:
-    """The session's pending import and its bytes, or None when missing or expired."""
+def _store_answers(token: str, answers: Answers) -> None:
+    """The answers given so far, next to the upload (not in the session cookie)."""
+    (_folder() / f"{token}.json").write_text(json.dumps(answers.as_json(), ensure_ascii=False), encoding="utf-8")
+
+
+def _pending() -> tuple[dict, bytes, Answers] | None:
+    """The session's pending import, its bytes and the answers so far; None when missing or expired."""
     info = session.get(_SESSION_KEY)
     if not info or not _TOKEN_RE.match(str(info.get("token", ""))):
         return None
-    path = _folder() / f"{info['token']}.docx"
-    return (info, path.read_bytes()) if path.exists() else None
+    path = _folder() / f"{info['token']}.upload"
+    if not path.exists():
+        return None
+    saved = _folder() / f"{info['token']}.json"
+    answers = Answers.from_json(json.loads(saved.read_text(encoding="utf-8"))) if saved.exists() else Answers()
+    return info, path.read_bytes(), answers
 
 
 def _discard(token: str) -> None:
-    (_folder() / f"{token}.docx").unlink(missing_ok=True)
+    for suffix in (".upload", ".json"):
+        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)

@@ -64,6 +64,7 @@ def _metric_labels() -> dict:
 for _rule, _endpoint, _handler, _methods in (
         ("/budgets/import", "import_upload", import_views.import_upload, ("GET", "POST")),
         ("/budgets/import/preview", "import_preview", import_views.import_preview, ("GET",)),
+        ("/budgets/import/answers", "import_answers", import_views.import_answers, ("POST",)),
         ("/budgets/import/confirm", "import_confirm", import_views.import_confirm, ("POST",)),
         ("/budgets/import/cancel", "import_cancel", import_views.import_cancel, ("POST",)),
         ("/budgets/rules", "rules", import_views.rules_page, ("GET",)),

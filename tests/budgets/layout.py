@@ -27,7 +27,7 @@ Row = list["C | str"]
 Table = list[Row]
 Layout = list["str | Table"]
 
-_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$|^\d{1,3}(?:,\d{3})+$")
+_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}$")
 _PERCENT_RE = re.compile(r"^(\d+(?:\.\d+)?)%$")
 
 

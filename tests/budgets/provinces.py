@@ -197,3 +197,23 @@ def neighbour(next_year: bool = False) -> GenSpec:
 def _wan(yuan: str, factor: float) -> str:
     """A 元 amount as 万元 with two decimals."""
     return f"{float(yuan.replace(',', '')) * factor / 10_000:.2f}"
+
+
+def _header(name: str, budget: str) -> list:
+    """A small seed-style header table in 元, without a code."""
+    return [["单位：元", ""], ["项目名称", name], ["预算数", budget], ["绩效目标", f"完成{name}"]]
+
+
+def headers_first() -> Layout:
+    """All header tables first, then all indicator tables without headings: which table is whose?"""
+    indicators = [["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "慰问人数", "100人"]]
+    return ["2025年部门预算绩效文本", _header("送温暖慰问", "50000"), _header("职工书屋", "20000"), "",
+            indicators, "", indicators]
+
+
+def unmapped_columns() -> Layout:
+    """An indicator table whose columns no province names this way."""
+    return ["2025年部门预算绩效文本", _header("送温暖慰问", "50000"), "",
+            [["考核方向", "考核内容", "目标", "依据"],
+             ["产出", "慰问困难职工人数", "≥100人", "年度计划"],
+             ["满意度", "受慰问职工满意度", "≥95%", "问卷"]]]

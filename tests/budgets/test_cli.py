@@ -97,3 +97,65 @@ def test_check_exit_1_with_award_error(runner):
 def test_check_clean_year_exits_0(runner):
     result = runner.invoke(args=["check", "--year", "2030"])
     assert result.exit_code == 0 and "错误0项" in result.stderr
+
+
+def _neighbour(tmp_path, next_year=False):
+    from tests.budgets.provinces import neighbour
+
+    path = tmp_path / ("2026.docx" if next_year else "2025.docx")
+    path.write_bytes(build(neighbour(next_year)))
+    return path
+
+
+def test_questions_exit_0_on_dry_run_and_2_on_import(runner, tmp_path):
+    path = _neighbour(tmp_path)
+    before = row_counts()
+    dry = _import(runner, path, "--dry-run")
+    assert dry.exit_code == 0
+    out = json.loads(dry.stdout)
+    assert [q["key"] for q in out["questions"]] == ["unit", "year"]
+    assert out["questions"][0]["proposed"] == "万元" and out["year"] is None
+    real = _import(runner, path)
+    assert real.exit_code == 2 and json.loads(real.stdout)["import_id"] is None
+    assert "需要回答" in real.stderr and "未导入" in real.stderr
+    assert row_counts() == before
+
+
+def test_unit_and_year_options_answer_them(runner, tmp_path):
+    result = _import(runner, _neighbour(tmp_path), "--unit", "万元", "--year", "2025")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["questions"] == [] and out["import_id"] is not None
+    assert out["answers"] == {"year": 2025, "unit": "万元"}
+    assert [p["budget_fen"] for p in out["projects"]][:2] == [125_000_000, 35_660_000]
+    assert {p["code_source"] for p in out["projects"]} == {"generated"}
+
+
+def test_map_file(runner, tmp_path):
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"year": 2025, "unit": "万元", "codes": {"工会经费": "DM-001"}}), encoding="utf-8")
+    out = json.loads(_import(runner, _neighbour(tmp_path), "--map", str(mapping)).stdout)
+    assert out["projects"][0]["code"] == "DM-001" and out["projects"][1]["code"].startswith("N2025-")
+    mapping.write_text("{not json", encoding="utf-8")
+    bad = _import(runner, _neighbour(tmp_path), "--map", str(mapping))
+    assert bad.exit_code == 1 and "不是有效的 JSON" in bad.stderr
+    mapping.write_text(json.dumps({"unit": "斤"}), encoding="utf-8")
+    assert "只能是万元或元" in _import(runner, _neighbour(tmp_path), "--map", str(mapping)).stderr
+
+
+def test_unit_option_is_checked(runner, tmp_path):
+    result = runner.invoke(args=["import", "targets", str(_neighbour(tmp_path)), "--unit", "千元"])
+    assert result.exit_code == 2 and "千元" in result.output
+
+
+def test_weights_in_json(runner, tmp_path):
+    from tests.budgets.layout import to_xlsx
+    from tests.budgets.provinces import VARIANTS
+
+    path = tmp_path / "sichuan.xlsx"
+    path.write_bytes(to_xlsx(VARIANTS["sichuan"]().layout))
+    out = json.loads(_import(runner, path, "--dry-run").stdout)
+    indicators = out["projects"][0]["indicators"]
+    assert [i["weight"] for i in indicators] == [20, 10, 10, 10, 20, 10, 20]
+    assert indicators[-1]["category"] == "satisfaction"
+    assert out["projects"][0]["rules"][0]["source_cell"] == "工作表“绩效目标”E16"

@@ -31,7 +31,7 @@ def _upload(client, data=None, name="weixian.docx", year=""):
 
 
 def _stored(app) -> list[Path]:
-    return list((Path(app.instance_path) / "imports").glob("*.docx"))
+    return list((Path(app.instance_path) / "imports").glob("*.upload"))
 
 
 def test_upload_preview_confirm(app, admin_client):
@@ -122,3 +122,53 @@ def test_project_page_links_rules_and_check(app, admin_client):
     page = admin_client.get(f"/projects/{award.id}").get_data(as_text=True)
     assert "/budgets/rules?year=2025" in page and "/budgets/check?year=2025" in page
     assert "表彰人数不超过100人" in page and "95 %" in page
+
+
+def test_preview_asks_and_answers_finish_the_import(app, admin_client):
+    from tests.budgets.docgen import build
+    from tests.budgets.provinces import neighbour
+
+    assert _upload(admin_client, build(neighbour()), "大名县.docx").status_code == 302
+    page = admin_client.get("/budgets/import/preview").get_data(as_text=True)
+    assert "需要您确认（2 项）" in page and "预算数（万元）" in page and 'name="year"' in page
+    assert '<option value="万元" selected>' in page and "disabled" in page
+    resp = admin_client.post("/budgets/import/confirm", data={})
+    assert resp.status_code == 302 and db.session.scalar(select(Project.id)) is None
+    assert "还有2个问题需要回答" in admin_client.get("/budgets/import/preview").get_data(as_text=True)
+    admin_client.post("/budgets/import/answers", data={"year": "2025", "unit": "万元"})
+    page = admin_client.get("/budgets/import/preview").get_data(as_text=True)
+    assert "需要您确认" not in page and "¥1,250,000.00" in page and "系统生成（按名称识别）" in page
+    admin_client.post("/budgets/import/answers", data={"code::工会经费": "DM-001"})
+    assert "DM-001" in admin_client.get("/budgets/import/preview").get_data(as_text=True)
+    resp = admin_client.post("/budgets/import/confirm", data={})
+    assert "/dashboard?year=2025" in resp.headers["Location"]
+    codes = set(db.session.scalars(select(Project.code)))
+    assert "DM-001" in codes and len(codes) == 5
+    assert len(_stored(app)) == 0 and not list((Path(app.instance_path) / "imports").glob("*.json"))
+
+
+def test_xlsx_upload_and_column_questions(app, admin_client):
+    from tests.budgets.layout import to_xlsx
+    from tests.budgets.provinces import unmapped_columns
+
+    assert _upload(admin_client, to_xlsx(unmapped_columns()), "表.xlsx").status_code == 302
+    page = admin_client.get("/budgets/import/preview").get_data(as_text=True)
+    assert "考核内容" in page and 'name="column::考核内容"' in page and "慰问困难职工人数" in page
+    admin_client.post("/budgets/import/answers", data={"column::考核方向": "level1", "column::考核内容": "level3",
+                                                       "column::目标": "target"})
+    page = admin_client.get("/budgets/import/preview").get_data(as_text=True)
+    assert "需要您确认" not in page and "≥100人" in page
+    admin_client.post("/budgets/import/confirm", data={})
+    assert db.session.scalar(select(Project.name)) == "送温暖慰问"
+
+
+def test_answers_are_validated(app, admin_client):
+    _upload(admin_client)
+    resp = admin_client.post("/budgets/import/answers", data={"unit": "千克"})
+    assert resp.status_code == 422 and "金额单位“千克”只能是万元或元" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("name", "hint"), [("old.xls", "请在 Excel 中另存为 .xlsx"), ("notes.txt", "只能上传 .docx 或 .xlsx")])
+def test_wrong_extensions(admin_client, name, hint):
+    resp = _upload(admin_client, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, name)
+    assert resp.status_code == 422 and hint in resp.get_data(as_text=True)

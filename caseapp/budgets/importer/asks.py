@@ -38,7 +38,7 @@ class Asks:
             message = f"{len(units)}个项目表没有注明金额单位（如“单位：万元”）：请选择金额单位"
         self.questions.append(Question("unit", "unit", message, [Choice(u, u) for u in UNIT_CHOICES], proposed))
 
-    def table_project(self, key: str, heading: str, hint: int | None) -> int | None:
+    def table_project(self, key: str, heading: str, hint: int | None, sample: list[list[str]]) -> int | None:
         """The project of an indicator table: the answer, a heading naming it, the layout, else a question."""
         if key in self.answers.tables:
             index = self._by_name(self.answers.tables[key])
@@ -50,13 +50,14 @@ class Asks:
         proposed = next((i for i in range(len(self.projects)) if i not in self._filled), None)
         choices = [Choice(p.name, p.label) for p in self.projects if p.name] + [_SKIP]
         self.questions.append(Question(f"table:{key}", "table",
-                                       f"指标表“{key}”前面没有对应的项目表，请选择它属于哪个项目", choices,
-                                       self.projects[proposed].name if proposed is not None else None))
+                                       f"指标表“{key}”前面没有紧挨着的项目表，请选择它属于哪个项目", choices,
+                                       self.projects[proposed].name if proposed is not None else None,
+                                       sample=sample))
         if proposed is not None:
             self._filled.add(proposed)
         return None
 
-    def columns(self, key: str, project_label: str, columns: ColumnMap) -> None:
+    def columns(self, key: str, project_label: str, columns: ColumnMap, sample: list[list[str]]) -> None:
         """An indicator table whose columns cannot all be mapped: ask for each of its header cells."""
         asks = [ColumnAsk(label_key(c.text).key, c.ref, columns.field_of(c)) for c in columns.header_cells]
         self.questions.append(Question(
@@ -64,7 +65,7 @@ class Asks:
             f"项目“{project_label}”的指标表“{key}”有无法识别的栏目（"
             + "、".join(f"“{c.text}”" for c in columns.unmapped)
             + "），请指出每一栏是什么；该表的指标在回答后导入",
-            [Choice(k, v) for k, v in COLUMN_FIELDS.items()], None, asks))
+            [Choice(k, v) for k, v in COLUMN_FIELDS.items()], None, asks, sample))
 
     def _take(self, index: int | None) -> int | None:
         if index is not None:

@@ -19,8 +19,8 @@ from caseapp.core.errors import Conflict
 from caseapp.core.scoping import in_scope
 from caseapp.orgs.models import Organisation
 
-CODE_SOURCES = {"document": "文件中的编码", "answer": "手工填写", "stored": "沿用已导入项目的编码",
-                "generated": "系统生成（按名称识别）"}
+CODE_SOURCES = {"document": "文件中的编码", "answer": "手工填写", "stored": "沿用已导入同名项目的编码",
+                "generated": "系统生成（按名称识别）", "pending": "填写预算年度后生成"}
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Identity:
 
     parsed: ParsedProject
     stored: Project | None
-    #: document / answer / stored / generated
+    #: document / answer / stored / generated / pending (no year yet)
     code_source: str
 
     @property

@@ -94,7 +94,7 @@ DIRECTION_SIGNS = {">=": "≥", "<=": "≤", "=": "", "qualitative": ""}
 _NOTE_RE = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]")
 _LEAD_RE = re.compile(r"^(?:其中[:]?|[0-9]+[.、]|[(][一二三四五六七八九十0-9]+[)]|[一二三四五六七八九十]+、)")
 _UNIT_NOTE_RE = re.compile(r"[(\[【](?:金额)?(?:单位[:]?)?(万元|千元|元)[)\]】]")
-_UNIT_STATEMENT_RE = re.compile(r"(?:金额|计量|货币|资金)?单位[:]?(万元|千元|元)(?![\u4e00-\u9fff])")
+_UNIT_STATEMENT_RE = re.compile(r"(?<!计量)单位[:]?(万元|千元|元)(?![\u4e00-\u9fff/])")
 _COMPILED = {id(s): re.compile(s.pattern) for s in HEADER_SYNONYMS + INDICATOR_SYNONYMS}
 
 

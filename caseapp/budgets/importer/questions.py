@@ -49,12 +49,20 @@ class Question:
     choices: list[Choice] = field(default_factory=list)
     proposed: str | None = None
     columns: list[ColumnAsk] = field(default_factory=list)
+    #: the first rows of the table a question is about, as text, so the user sees what they map
+    sample: list[list[str]] = field(default_factory=list)
+
+    @property
+    def subject(self) -> str:
+        """What the question is about: the table key of a table or columns question, else ''."""
+        return self.key.partition(":")[2]
 
     def as_json(self) -> dict:
         """The CLI's ``questions`` entries."""
         return {"key": self.key, "kind": self.kind, "message": self.message, "proposed": self.proposed,
                 "choices": [{"value": c.value, "label": c.label} for c in self.choices],
-                "columns": [{"label": c.label, "ref": c.ref, "proposed": c.proposed} for c in self.columns]}
+                "columns": [{"label": c.label, "ref": c.ref, "proposed": c.proposed} for c in self.columns],
+                "sample": self.sample}
 
 
 @dataclass
@@ -144,3 +152,14 @@ def _texts(value, name: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise ValidationFailed(f"“{name}”应为 {{\"文字\": \"文字\"}} 形式的对象", field=name)
     return {k.strip(): v.strip() for k, v in value.items() if k.strip()}
+
+
+def answers_from_form(form, base: Answers) -> Answers:
+    """Answers typed on the preview page (year, unit, code::名称, table::表, column::栏目) over ``base``."""
+    def prefixed(prefix: str, keep_blank: bool = False) -> dict[str, str]:
+        return {key[len(prefix):]: value for key, value in form.items()
+                if key.startswith(prefix) and (keep_blank or value.strip())}
+    data = {"year": form.get("year", "").strip() or None, "unit": form.get("unit") or None,
+            "codes": prefixed("code::"), "tables": prefixed("table::", keep_blank=True),
+            "columns": prefixed("column::")}
+    return Answers.from_json(data).over(base)

@@ -85,6 +85,8 @@ class _Reader:
         self.org: str | None = None
         self.header_years: list[tuple[int, str]] = []
         self.last: tuple[str, int | None] = ("", None)
+        #: header tables in a row with no indicator table between them (2 or more: a headers-first layout)
+        self.header_run = 0
 
     def paragraph(self, paragraph: Paragraph) -> None:
         """Prose before the first project; every non-blank line is a heading or unit line candidate."""
@@ -118,9 +120,10 @@ class _Reader:
         found = header.header_year(facts)
         if found:
             self.header_years.append(found)
-        self.shape.add("H:" + _keys(e.label.text for e in facts.entries) + (":S" if facts.unit_statements else ""))
+        self.shape.add("H:" + _keys(e.label.text for e in facts.entries))
         index = self._add_project(facts, grid)
         self.last = ("header", index)
+        self.header_run += 1
         return index
 
     def _add_project(self, facts: header.HeaderFacts, grid: Grid | None, table_name: str = "") -> int:
@@ -151,11 +154,13 @@ class _Reader:
         heading = _heading(self.pending)
         hint = same_grid_project
         kind, previous = self.last
-        if hint is None and kind == "header" and not any(t.hint == previous for t in self.tables):
+        if hint is None and kind == "header" and self.header_run == 1:
             hint = previous
         elif hint is None and kind == "indicators" and previous is not None and not self._unfilled(previous):
             hint = previous  # the rest of the previous project's table, split by a page break
-        self.tables.append(_Table(heading or grid_name, heading, region, hint))
+        self.header_run = 0
+        key = heading if heading and all(t.key != heading for t in self.tables) else grid_name
+        self.tables.append(_Table(key, heading, region, hint))
         self.shape.add("I:" + _keys(c.text for c in region.grid.row(0)))
         self.last = ("indicators", hint)
 
@@ -175,7 +180,7 @@ class _Reader:
                                                       self.warnings)
             indices.append(index)
         self.flat_checks.append((table, indices))
-        self.last = ("flat", None)
+        self.last, self.header_run = ("flat", None), 0
 
     def result(self, fallback_year: int | None) -> ParsedDocument:
         """Attach tables, then check, then year, organisation, rules and questions."""
@@ -202,13 +207,14 @@ class _Reader:
     def _attach_tables(self, asks: Asks) -> None:
         """Each indicator table to its project (asking when the layout does not say), its rows read."""
         for table in self.tables:
-            index = asks.table_project(table.key, table.heading, table.hint)
+            sample = _sample(table.region.grid)
+            index = asks.table_project(table.key, table.heading, table.hint, sample)
             if index is None:
                 continue
             project = self.drafts[index].project
             columns = table.region.columns
             if not columns.complete:
-                asks.columns(table.key, project.label, columns)
+                asks.columns(table.key, project.label, columns, sample)
                 continue
             for cell in columns.unmapped:
                 self.warnings.append(f"项目“{project.label}”的指标表中“{cell.text}”列（{cell.ref}）未识别，已忽略")
@@ -255,6 +261,11 @@ def _heading(pending: list[Paragraph]) -> str:
     candidates = [p.text.strip() for p in pending if not unit_statement(p.text) and p.text.strip()]
     titled = [p for p in candidates if "目标表" in p or "申报表" in p or "指标表" in p]
     return (titled or candidates or [""])[-1]
+
+
+def _sample(grid: Grid, rows: int = 4) -> list[list[str]]:
+    """The first rows of a table as text (a merged cell once), for a question about it."""
+    return [[c.text for c in grid.row(r)] for r in range(min(rows, grid.nrows))]
 
 
 def _keys(texts) -> str:

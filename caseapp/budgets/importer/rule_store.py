@@ -23,7 +23,7 @@ class RulePreview:
     decided: str | None = None
 
 
-def preview_rules(rules: list[ProposedRule], identities: list[Identity], year: int,
+def preview_rules(rules: list[ProposedRule], identities: list[Identity], year: int | None,
                   org_id: int) -> list[RulePreview]:
     """Prose rules matched by topic, table rules to their own project; a table rule repeating a prose rule of
     the same project is dropped (the prose one stays)."""
@@ -34,7 +34,7 @@ def preview_rules(rules: list[ProposedRule], identities: list[Identity], year: i
             rule.project_code = identities[rule.project_index].parsed.code
     said = {_same(r) for r in prose}
     kept = prose + [r for r in rules if r.project_index is not None and _same(r) not in said]
-    decided = _decided_rules(year, org_id)
+    decided = _decided_rules(year, org_id) if year is not None else {}
     return [RulePreview(i, r, r.project_code, decided.get(rule_key(r))) for i, r in enumerate(kept)]
 
 

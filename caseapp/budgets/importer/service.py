@@ -117,12 +117,13 @@ def _plan(document: ParsedDocument, org: Organisation, filename: str, data: byte
     year = document.year
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationFailed(f"预算年度 {year} 不在 2000–2100 之间", field="year")
-    projects, rules = [], []
-    if year is not None:
+    if year is None:  # shown as new until the year is answered: stored projects are looked up by year
+        identities = [Identity(p, None, "document" if p.code else "pending") for p in document.projects]
+    else:
         identities = identify(document.projects, year, org, answers)
-        validate(document, identities, any(q.kind == "unit" for q in document.questions))
-        projects = [_project_preview(i, org) for i in identities]
-        rules = rule_store.preview_rules(document.rules, identities, year, org.id)
+    validate(document, identities, any(q.kind == "unit" for q in document.questions))
+    projects = [_project_preview(i, org) for i in identities]
+    rules = rule_store.preview_rules(document.rules, identities, year, org.id)
     return ImportPreview(year, org, clean_filename(filename), hashlib.sha256(data).hexdigest(), document,
                          projects, rules, warnings, document.questions, answers, template)
 

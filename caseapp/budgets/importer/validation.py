@@ -34,10 +34,12 @@ def _unique(item: Identity, where: str, seen: dict[str, str]) -> None:
     project = item.parsed
     if not project.name and item.code_source != "document":
         raise ValidationFailed(f"{where}既没有项目编码也没有项目名称，无法识别是哪个项目", field="file")
-    if project.code in seen:
-        what = f"项目编码 {project.code}" if item.code_source == "document" else f"项目名称“{project.name}”"
-        raise ValidationFailed(f"{where}的{what}与{seen[project.code]}重复", field="file")
-    seen[project.code] = where
+    by_code = item.code_source in ("document", "answer")
+    key = project.code if by_code else f"name:{project.name}"
+    if key in seen:
+        what = f"项目编码 {project.code}" if by_code else f"项目名称“{project.name}”"
+        raise ValidationFailed(f"{where}的{what}与{seen[key]}重复", field="file")
+    seen[key] = where
 
 
 def _plan(plan, where: str) -> None:

@@ -8,6 +8,7 @@ cells, exactly as a Word table has them.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,6 +20,8 @@ from caseapp.core.officefile import OfficeFileError, check_office_zip
 
 #: A 绩效目标 workbook is a few hundred rows; a sheet's used range beyond this many cells is refused.
 MAX_SHEET_CELLS = 200_000
+#: ... and its sheets and shared strings a few hundred KB of XML: more is refused before openpyxl builds cells.
+MAX_SHEET_XML = 8 * 1024 * 1024
 
 
 @dataclass
@@ -37,6 +40,7 @@ def xlsx_blocks(data: bytes) -> list[Block]:
     if not openpyxl.DEFUSEDXML:  # openpyxl only guards against entity attacks through defusedxml
         raise RuntimeError("defusedxml is required to read uploaded workbooks")
     check_office_zip(data, kind="xlsx")
+    _check_sheet_sizes(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many types (KeyError, InvalidFileException, lxml errors)
@@ -47,6 +51,16 @@ def xlsx_blocks(data: bytes) -> list[Block]:
         blocks += _sheet_blocks(sheet)
     workbook.close()
     return blocks
+
+
+def _check_sheet_sizes(data: bytes) -> None:
+    """The declared size of the sheets' XML, before any of it is parsed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        size = sum(i.file_size for i in archive.infolist()
+                   if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml")
+    if size > MAX_SHEET_XML:
+        raise OfficeFileError(f"工作表内容过大（{size / (1024 * 1024):.1f} MB），绩效目标表不应超过 "
+                              f"{MAX_SHEET_XML // (1024 * 1024)} MB，请只保留绩效目标表后再上传")
 
 
 def _sheet_blocks(sheet) -> list[Block]:
