@@ -68,11 +68,13 @@ def test_sichuan_funds_block_and_split_targets():
     assert project.unit == "元" and project.budget_ref == "第1张表第7行第3列"  # the 合计 row
     on_time, per_head = project.indicators[2], project.indicators[3]
     assert (on_time.target_text, on_time.target.deadline.month, on_time.metric) == ("12月底前到位", 12, "on_time_share")
-    assert per_head.target_text == "≤1000元/人"
+    assert per_head.target_text == "1000元/人"
 
 
 def test_hubei_direction_column_and_satisfaction_under_benefit():
-    project = parse(to_docx(VARIANTS["hubei"]().layout), unit="万元").projects[0]
+    document = parse(to_docx(VARIANTS["hubei"]().layout), unit="万元")
+    project = document.projects[0]
+    assert document.rules == []  # ≤800元/人 is a cap per head, not a fixed amount to propose
     assert [i.target_text for i in project.indicators][:2] == ["≥500人/次", "≥90%"]
     assert project.indicators[3].target_text == "≤800元/人"
     assert project.indicators[-1].metric == "satisfaction_rate"
@@ -128,6 +130,8 @@ def test_unmapped_indicator_columns_are_asked_for_and_rows_kept():
     document = parse(to_docx(unmapped_columns()))
     [question] = document.questions
     assert question.key == "columns:第2张表" and "“考核内容”" in question.message
+    assert question.sample[1] == ["产出", "慰问困难职工人数", "≥100人", "年度计划"]
+    assert not any("没有找到绩效指标表" in w for w in document.warnings)
     assert [(c.label, c.proposed) for c in question.columns] == [
         ("考核方向", None), ("考核内容", None), ("目标", None), ("依据", "basis")]
     answered = parse(to_docx(unmapped_columns()),
@@ -172,3 +176,18 @@ def test_seed_is_read_exactly_as_before():
 def test_not_a_target_document():
     with pytest.raises(DocumentError, match="未找到预算项目绩效目标表"):
         parse(to_xlsx([[["姓名", "身份证号"], ["张三", "130…"]]]), "xlsx")
+
+
+def test_weights_that_do_not_add_up_and_odd_magnitudes_are_named():
+    layout = VARIANTS["sichuan"]().layout
+    layout[2][9][6] = "15"
+    layout[2][10][5] = ""
+    layout[2][6][1] = type(layout[2][6][1])("356,600,000,000.00", cols=6)
+    warnings = "\n".join(parse(to_docx(layout)).warnings)
+    assert "指标“资助学校数”没有分值/权重" in warnings
+    assert "按元读为 ¥356,600,000,000.00" not in warnings  # 元: only a tiny budget is odd
+    layout[1] = "金额单位：万元"
+    assert "金额异常，请核对金额单位" in "\n".join(parse(to_docx(layout)).warnings)
+    weights = VARIANTS["hubei"]().layout
+    weights[2][8][4] = "25"
+    assert "分值/权重合计为 110" in "\n".join(parse(to_docx(weights), unit="万元").warnings)

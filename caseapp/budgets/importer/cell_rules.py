@@ -11,7 +11,7 @@ from typing import NamedTuple
 from caseapp.budgets.importer.cells import Cell, squash
 from caseapp.budgets.importer.document import ParsedProject
 from caseapp.budgets.importer.prose_rules import ProposedRule, per_person_amount
-from caseapp.budgets.importer.targets import DeadlineSpec, find_deadlines
+from caseapp.budgets.importer.targets import DeadlineSpec, find_deadlines, parse_target
 
 
 class Source(NamedTuple):
@@ -66,7 +66,7 @@ def _rules_in(source: Source, project: ParsedProject) -> list[ProposedRule]:
     rules = [ProposedRule("deadline", None, None, source.text, title, deadline=d, subject=d.text)
              for d in find_deadlines(squashed)]
     amount = per_person_amount(squashed)
-    if amount is not None:
+    if amount is not None and parse_target(source.text).direction not in ("<=", ">="):  # a cap is no fixed amount
         rules.append(ProposedRule("per_person_amount", amount.value, amount.unit, source.text, title,
                                   subject=source.indicator or amount.subject, direction="="))
     return rules

@@ -105,7 +105,22 @@ def read_funds(facts: HeaderFacts, unit: str | None, label: str, warnings: list[
     if budget is not None and (fiscal or other) and (fiscal or 0) + (other or 0) != budget:
         warnings.append(f"项目“{label}”的财政资金 {format_yuan(fiscal or 0)} 与其他资金 {format_yuan(other or 0)} "
                         f"之和不等于预算数 {format_yuan(budget)}（{budget_ref}），请核对")
+    _plausible(budget, unit, label, budget_ref, warnings)
     return Funds(budget, fiscal or 0, other or 0, budget_ref)
+
+
+#: A county project's budget outside these bounds (in 分) suggests the unit was misread.
+_PLAUSIBLE = {"万元": (None, 100_000 * 1_000_000), "元": (100 * 100, None)}
+
+
+def _plausible(budget: int | None, unit: str | None, label: str, ref: str, warnings: list[str]) -> None:
+    """A budget of over 10亿 read in 万元, or under ¥100 read in 元, is named as probably the wrong unit."""
+    low, high = _PLAUSIBLE.get(unit or "", (None, None))
+    if budget is None or not budget:
+        return
+    if (high is not None and budget >= high) or (low is not None and budget < low):
+        warnings.append(f"项目“{label}”的预算数按{unit}读为 {format_yuan(budget)}（{ref or '预算数'}），"
+                        "金额异常，请核对金额单位")
 
 
 class _Reader:

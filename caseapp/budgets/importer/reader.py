@@ -84,6 +84,8 @@ class _Reader:
         self.shape: set[str] = set()
         self.org: str | None = None
         self.header_years: list[tuple[int, str]] = []
+        #: projects an indicator table was attached to (its columns may still be open)
+        self.with_tables: set[int] = set()
         self.last: tuple[str, int | None] = ("", None)
         #: header tables in a row with no indicator table between them (2 or more: a headers-first layout)
         self.header_run = 0
@@ -190,7 +192,7 @@ class _Reader:
         self._attach_tables(asks)
         self._check_flat_totals()
         projects = [d.project for d in self.drafts]
-        _check_projects(projects, self.warnings)
+        _check_projects(projects, self.with_tables, self.warnings)
         asks.unit([d.unit for d in self.drafts if d.needs_unit])
         year, source = self._year(fallback_year, asks)
         written = self._written_year() is not None
@@ -212,6 +214,7 @@ class _Reader:
             if index is None:
                 continue
             project = self.drafts[index].project
+            self.with_tables.add(index)
             columns = table.region.columns
             if not columns.complete:
                 asks.columns(table.key, project.label, columns, sample)
@@ -273,14 +276,27 @@ def _keys(texts) -> str:
     return ",".join(sorted({re.sub(r"\d", "", label_key(t).key) for t in texts if t}))
 
 
-def _check_projects(projects: list[ParsedProject], warnings: list[str]) -> None:
-    """Warn about duplicate codes, projects without indicators and plans that go backwards."""
+def _check_projects(projects: list[ParsedProject], with_tables: set[int], warnings: list[str]) -> None:
+    """Warn about duplicate codes, projects without an indicator table and plans that go backwards."""
     codes = [p.code for p in projects if p.code]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         warnings.append(f"项目编码 {code} 出现了不止一次")
-    for project in projects:
-        if not project.indicators:
+    for index, project in enumerate(projects):
+        if not project.indicators and index not in with_tables:
             warnings.append(f"项目“{project.label}”没有找到绩效指标表")
+        _check_weights(project, warnings)
         shares = [point.percent for point in project.spending_plan]
         if shares != sorted(shares) or any(s > 100 for s in shares):
             warnings.append(f"项目“{project.label}”的资金支出计划应为逐月累计且不超过100%，请核对")
+
+
+def _check_weights(project: ParsedProject, warnings: list[str]) -> None:
+    """分值/权重 given for some rows only, or not adding up to 100 (or 90 beside 预算执行率's 10), is named."""
+    weights = [i.weight for i in project.indicators]
+    if not any(w is not None for w in weights):
+        return
+    missing = [i.level3 or i.description for i in project.indicators if i.weight is None]
+    if missing:
+        warnings.append(f"项目“{project.label}”的指标“{'、'.join(missing)}”没有分值/权重，请核对")
+    elif sum(weights) not in (90, 100):
+        warnings.append(f"项目“{project.label}”的指标分值/权重合计为 {sum(weights):g}，不是 100（或 90），请核对")

@@ -21,7 +21,7 @@ from caseapp.budgets.importer import rule_store, templates
 from caseapp.budgets.importer.cells import Block
 from caseapp.budgets.importer.diff import FieldChange, apply_project, project_changes
 from caseapp.budgets.importer.docx_source import docx_blocks
-from caseapp.budgets.importer.document import ParsedDocument
+from caseapp.budgets.importer.document import ParsedDocument, ParsedProject
 from caseapp.budgets.importer.identity import Identity, identify
 from caseapp.budgets.importer.questions import Answers, Question
 from caseapp.budgets.importer.reader import DocumentError, read_blocks
@@ -52,15 +52,18 @@ class ProjectPreview:
     changes: list[FieldChange]
 
     @property
-    def parsed(self):
+    def parsed(self) -> ParsedProject:
+        """The project as the document has it."""
         return self.identity.parsed
 
     @property
     def existing_id(self) -> int | None:
+        """The stored project it updates, if any."""
         return self.identity.stored.id if self.identity.stored is not None else None
 
     @property
     def status_label(self) -> str:
+        """新增 / 有变化 / 无变化."""
         return STATUS_LABELS[self.status]
 
 

@@ -71,8 +71,8 @@ def _sheet_blocks(sheet) -> list[Block]:
     boxes = _boxes(sheet)
     blank_merges = [b for b in boxes if not b.text]
     blocks: list[Block] = []
-    for number, run in enumerate(_runs([b for b in boxes if b.text]), start=1):
-        blocks += _run_blocks(run, blank_merges, sheet.title, number)
+    for run in _runs([b for b in boxes if b.text]):
+        blocks += _run_blocks(run, blank_merges, sheet.title, 1 + sum(isinstance(b, Grid) for b in blocks))
     return blocks
 
 
