@@ -191,3 +191,10 @@ def test_weights_that_do_not_add_up_and_odd_magnitudes_are_named():
     weights = VARIANTS["hubei"]().layout
     weights[2][8][4] = "25"
     assert "分值/权重合计为 110" in "\n".join(parse(to_docx(weights), unit="万元").warnings)
+
+
+def test_deadline_in_a_purpose_cell_is_proposed():
+    [rule] = parse(to_docx(VARIANTS["chongqing"]().layout)).rules
+    assert (rule.kind, rule.deadline.kind, rule.deadline.month) == ("deadline", "month_end", 12)
+    assert (rule.source_text, rule.source_cell) == ("春节送温暖慰问，资金12月底前到位", "第1张表第4行第4列")
+    assert rule.project_code == "500101-2025-007"

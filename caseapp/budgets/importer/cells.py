@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 
 def squash(text: str | None) -> str:
@@ -36,15 +37,24 @@ class Cell:
 
     @property
     def last_row(self) -> int:
+        """The last grid row the cell covers."""
         return self.row + self.rowspan - 1
 
     @property
     def last_col(self) -> int:
+        """The last grid column the cell covers."""
         return self.col + self.colspan - 1
 
     def covers(self, row: int, col: int) -> bool:
         """Whether this cell spans grid position (row, col)."""
         return self.row <= row <= self.last_row and self.col <= col <= self.last_col
+
+
+class Located(NamedTuple):
+    """A value read from the document and the cell or line it was read from."""
+
+    value: Any
+    ref: str
 
 
 @dataclass(frozen=True)

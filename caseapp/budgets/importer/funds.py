@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from caseapp.budgets.importer.cells import Cell, squash
+from caseapp.budgets.importer.cells import Cell, Located, squash
 from caseapp.budgets.importer.header import Entry, HeaderFacts
 from caseapp.core.money import MoneyError, format_yuan, to_fen
 
@@ -44,11 +44,11 @@ class Funds:
     budget_ref: str
 
 
-def table_unit(facts: HeaderFacts, lines: list[tuple[str, str]], answered: str | None) -> Unit:
+def table_unit(facts: HeaderFacts, lines: list[Located], answered: str | None) -> Unit:
     """单位 stated in the block or in the lines above it wins; then the user's answer; then a label's note."""
     statements = facts.unit_statements + lines
     if statements:
-        return Unit(statements[0][0], "statement", statements[0][1])
+        return Unit(statements[0].value, "statement", statements[0].ref)
     if answered:
         return Unit(answered, "answer")
     noted = sorted((e for e in facts.entries if e.label_unit), key=lambda e: e.field not in MONEY_FIELDS)
@@ -93,10 +93,10 @@ def read_funds(facts: HeaderFacts, unit: str | None, label: str, warnings: list[
     fiscal = read.fiscal(facts)
     other = read.sum(facts.of("other"))
     total = read.first(facts.of("total"))
-    if budget is None and total[0] is not None:
+    if budget is None and total.value is not None:
         budget, budget_ref = total
-    elif total[0] is not None and total[0] != budget and budget is not None:
-        warnings.append(f"项目“{label}”的合计 {format_yuan(total[0])}（{total[1]}）不等于预算数 "
+    elif total.value is not None and total.value != budget and budget is not None:
+        warnings.append(f"项目“{label}”的合计 {format_yuan(total.value)}（{total.ref}）不等于预算数 "
                         f"{format_yuan(budget)}（{budget_ref}），请核对")
     labelled = any(facts.of(name) for name in ("budget", "budget_total", "total"))
     if budget is None and not labelled and (fiscal is not None or other is not None):
@@ -129,36 +129,36 @@ class _Reader:
     def __init__(self, unit: str | None, label: str, warnings: list[str]):
         self.unit, self.label, self.warnings = unit, label, warnings
 
-    def first(self, entries: list[Entry]) -> tuple[int | None, str]:
-        """The first entry with a readable amount: (fen, ref)."""
+    def first(self, entries: list[Entry]) -> Located:
+        """The amount (分) of the first entry that has a readable one, and its cell."""
         for entry in entries:
             if entry.first is not None:
                 fen = amount(entry.first, self.unit, f"项目“{self.label}”的{entry.label.text}", self.warnings)
                 if fen is not None:
-                    return fen, entry.first.ref
-        return None, ""
+                    return Located(fen, entry.first.ref)
+        return Located(None, "")
 
     def sum(self, entries: list[Entry]) -> int | None:
         """The sum of the entries' amounts; None when none has one."""
-        found = [self.first([e])[0] for e in entries]
+        found = [self.first([e]).value for e in entries]
         found = [fen for fen in found if fen is not None]
         return sum(found) if found else None
 
-    def budget(self, facts: HeaderFacts) -> tuple[int | None, str]:
+    def budget(self, facts: HeaderFacts) -> Located:
         """The year's budget: the best-ranked budget label, else 项目总预算 (with a warning)."""
-        fen, ref = self.first(facts.of("budget"))
-        if fen is None:
-            fen, ref = self.first(facts.of("budget_total"))
-            if fen is not None:
-                self.warnings.append(f"项目“{self.label}”只有项目总预算（{ref}），已作为本年预算数，请核对")
-        return fen, ref
+        found = self.first(facts.of("budget"))
+        if found.value is None:
+            found = self.first(facts.of("budget_total"))
+            if found.value is not None:
+                self.warnings.append(f"项目“{self.label}”只有项目总预算（{found.ref}），已作为本年预算数，请核对")
+        return found
 
     def fiscal(self, facts: HeaderFacts) -> int | None:
         """财政拨款, or the sum of its sub-rows; both given: the sub-rows are its parts or its peers."""
         fiscal, parts = self.sum(facts.of("fiscal")), self.sum(facts.of("fiscal_part"))
         if fiscal is None or parts is None or parts == fiscal:
             return fiscal if fiscal is not None else parts
-        budget, _ = self.budget_quietly(facts)
+        budget = self.budget_quietly(facts).value
         other = self.sum(facts.of("other")) or 0
         if budget is not None and fiscal + parts + other == budget:
             return fiscal + parts  # 本年财政拨款 + 上年结转 side by side
@@ -167,6 +167,6 @@ class _Reader:
                              f"{format_yuan(fiscal)}，已按财政资金计，请核对")
         return fiscal
 
-    def budget_quietly(self, facts: HeaderFacts) -> tuple[int | None, str]:
+    def budget_quietly(self, facts: HeaderFacts) -> Located:
         """The budget without repeating its warnings."""
         return _Reader(self.unit, self.label, []).first(facts.of("budget") or facts.of("total"))

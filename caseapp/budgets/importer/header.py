@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from caseapp.budgets.importer.cells import Cell, Grid
+from caseapp.budgets.importer.cells import Cell, Grid, Located
 from caseapp.budgets.importer.document import PlanPoint
 from caseapp.budgets.importer.labels import header_synonym, is_label, label_key, unit_statement
 
@@ -44,8 +44,8 @@ class HeaderFacts:
     """A header block as read, before money is converted."""
 
     entries: list[Entry]
-    #: (unit, cell ref) for every 单位：万元 / 金额单位：元 statement inside the block
-    unit_statements: list[tuple[str, str]] = field(default_factory=list)
+    #: every 单位：万元 / 金额单位：元 statement inside the block
+    unit_statements: list[Located] = field(default_factory=list)
     org_name: str | None = None
 
     def of(self, name: str) -> list[Entry]:
@@ -73,12 +73,12 @@ class HeaderFacts:
         used_for = [e for e in self.of("funds_block") if "用途" in e.label.key]
         return self.text("purpose") or "\n".join(c.text for e in used_for for c in e.values if c.text)
 
-    def value(self, name: str) -> tuple[str, str]:
-        """(text, cell ref) of the first value of a field; ('', '') when absent."""
+    def value(self, name: str) -> Located:
+        """The text of the first value of a field and its cell; ('', '') when absent."""
         for entry in self.of(name):
             if entry.first is not None and entry.first.text:
-                return entry.first.text, entry.first.ref
-        return "", ""
+                return Located(entry.first.text, entry.first.ref)
+        return Located("", "")
 
 
 def read_header(grid: Grid) -> HeaderFacts:
@@ -89,7 +89,7 @@ def read_header(grid: Grid) -> HeaderFacts:
         if synonym is not None:
             entries.append(Entry(synonym.field, synonym.rank, cell, _values(grid, cell),
                                  label_key(cell.text).unit or _block_unit(grid, cell)))
-    statements = [(unit, c.ref) for c in grid.cells if (unit := unit_statement(c.text))]
+    statements = [Located(unit, c.ref) for c in grid.cells if (unit := unit_statement(c.text))]
     return HeaderFacts(entries, statements, _org(grid, entries))
 
 
@@ -142,12 +142,12 @@ def _org(grid: Grid, entries: list[Entry]) -> str | None:
     return None
 
 
-def header_year(facts: HeaderFacts) -> tuple[int, str] | None:
-    """A 预算年度 | 2025 cell: (year, ref)."""
+def header_year(facts: HeaderFacts) -> Located | None:
+    """The year of a 预算年度 | 2025 cell."""
     for entry in facts.of("year"):
         match = entry.first is not None and _YEAR_VALUE_RE.match(entry.first.key)
         if match:
-            return int(match.group(1)), entry.first.ref
+            return Located(int(match.group(1)), entry.first.ref)
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from caseapp.budgets.importer.cells import squash
 
@@ -98,6 +99,7 @@ _UNIT_STATEMENT_RE = re.compile(r"(?<!计量)单位[:]?(万元|千元|元)(?![\u
 _COMPILED = {id(s): re.compile(s.pattern) for s in HEADER_SYNONYMS + INDICATOR_SYNONYMS}
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> LabelText:
     """A label's comparable key and the money unit of its note: 其中：财政 资金（万元）→ 财政资金, 万元."""
     squashed = squash(text)
@@ -106,9 +108,11 @@ def label_key(text: str) -> LabelText:
     return LabelText(key, unit.group(1) if unit else None)
 
 
-def _matches(synonyms: tuple[Synonym, ...], text: str) -> list[Synonym]:
+@lru_cache(maxsize=8192)
+def _matches(synonyms: tuple[Synonym, ...], text: str) -> tuple[Synonym, ...]:
+    """The synonyms matching ``text`` (labels repeat in every table: cached)."""
     key = label_key(text).key
-    return [s for s in synonyms if key and _COMPILED[id(s)].fullmatch(key)]
+    return tuple(s for s in synonyms if key and _COMPILED[id(s)].fullmatch(key))
 
 
 def header_synonym(text: str) -> Synonym | None:
@@ -119,7 +123,7 @@ def header_synonym(text: str) -> Synonym | None:
 
 def indicator_synonyms(text: str) -> list[Synonym]:
     """The indicator-column synonyms ``text`` is (several when a column name is ambiguous)."""
-    return _matches(INDICATOR_SYNONYMS, text)
+    return list(_matches(INDICATOR_SYNONYMS, text))
 
 
 def is_label(text: str) -> bool:

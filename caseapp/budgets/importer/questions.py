@@ -157,6 +157,7 @@ def _texts(value, name: str) -> dict[str, str]:
 def answers_from_form(form, base: Answers) -> Answers:
     """Answers typed on the preview page (year, unit, code::名称, table::表, column::栏目) over ``base``."""
     def prefixed(prefix: str, keep_blank: bool = False) -> dict[str, str]:
+        """Fields named prefix + key, as {key: value}."""
         return {key[len(prefix):]: value for key, value in form.items()
                 if key.startswith(prefix) and (keep_blank or value.strip())}
     data = {"year": form.get("year", "").strip() or None, "unit": form.get("unit") or None,

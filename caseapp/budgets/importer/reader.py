@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from caseapp.budgets.importer import cell_rules, flat, funds, header, indicators
-from caseapp.budgets.importer.cells import Block, Grid, Paragraph, squash
+from caseapp.budgets.importer.cells import Block, Grid, Located, Paragraph, squash
 from caseapp.budgets.importer.docx_source import docx_blocks
 from caseapp.budgets.importer.document import ParsedDocument, ParsedProject
 from caseapp.budgets.importer.labels import label_key, unit_statement
@@ -38,6 +39,20 @@ class _Draft:
     unit: funds.Unit
     needs_unit: bool
     rule_cells: list[cell_rules.Source] = field(default_factory=list)
+
+
+class _Last(NamedTuple):
+    """What the previous table was (header / indicators / flat) and the project it was about."""
+
+    kind: str
+    project: int | None
+
+
+class _FlatCheck(NamedTuple):
+    """A flat table and the indices of the projects read from it (for its 合计 check)."""
+
+    table: flat.FlatTable
+    indices: list[int]
 
 
 @dataclass
@@ -76,17 +91,17 @@ class _Reader:
         self.learned = {label_key(k).key: v for k, v in answers.columns.items()}
         self.prose: list[str] = []
         self.pending: list[Paragraph] = []
-        self.titles: list[tuple[str, str]] = []
+        self.titles: list[Located] = []
         self.drafts: list[_Draft] = []
         self.tables: list[_Table] = []
-        self.flat_checks: list[tuple[flat.FlatTable, list[int]]] = []
+        self.flat_checks: list[_FlatCheck] = []
         self.warnings: list[str] = []
         self.shape: set[str] = set()
         self.org: str | None = None
-        self.header_years: list[tuple[int, str]] = []
+        self.header_years: list[Located] = []
         #: projects an indicator table was attached to (its columns may still be open)
         self.with_tables: set[int] = set()
-        self.last: tuple[str, int | None] = ("", None)
+        self.last = _Last("", None)
         #: header tables in a row with no indicator table between them (2 or more: a headers-first layout)
         self.header_run = 0
 
@@ -96,12 +111,12 @@ class _Reader:
             self.prose.append(paragraph.text)
         if paragraph.text.strip():
             self.pending.append(paragraph)
-            self.titles.append((paragraph.text, paragraph.ref))
+            self.titles.append(Located(paragraph.text, paragraph.ref))
 
     def grid(self, grid: Grid) -> None:
         """Each region of a table in turn."""
         same_grid_project = None
-        for region in find_regions(grid, self.learned, self.last[0] == "header"):
+        for region in find_regions(grid, self.learned, self.last.kind == "header"):
             if region.kind == "header":
                 same_grid_project = self._header(region.grid)
             elif region.kind == "indicators":
@@ -110,10 +125,10 @@ class _Reader:
                 self._flat(region)
             elif region.kind == "department" or is_department(region.grid):
                 self.warnings.append(f"{grid.name}是部门整体绩效目标表，未导入")
-                self.last = ("", None)
+                self.last = _Last("", None)
             else:
                 self.pending += [Paragraph(c.text, c.ref) for c in region.grid.cells if c.text]
-                self.titles += [(c.text, c.ref) for c in region.grid.cells if c.text]
+                self.titles += [Located(c.text, c.ref) for c in region.grid.cells if c.text]
         self.pending = []
 
     def _header(self, grid: Grid) -> int:
@@ -124,18 +139,17 @@ class _Reader:
             self.header_years.append(found)
         self.shape.add("H:" + _keys(e.label.text for e in facts.entries))
         index = self._add_project(facts, grid)
-        self.last = ("header", index)
+        self.last = _Last("header", index)
         self.header_run += 1
         return index
 
     def _add_project(self, facts: header.HeaderFacts, grid: Grid | None, table_name: str = "") -> int:
         """A project from header facts (of a header block or a flat table's project cells)."""
-        code, _ = facts.value("code")
-        name, _ = facts.value("name")
-        self.org = self.org or facts.org_name or facts.value("org")[0] or None
+        code, name = facts.value("code").value, facts.value("name").value
+        self.org = self.org or facts.org_name or facts.value("org").value or None
         project = ParsedProject(code, name, None, None, 0, 0, facts.purpose_text(), facts.goal_text(), [], [],
                                 _heading(self.pending), table_name or (grid.name if grid else ""))
-        lines = [(unit, p.ref) for p in self.pending if (unit := unit_statement(p.text))]
+        lines = [Located(unit, p.ref) for p in self.pending if (unit := unit_statement(p.text))]
         unit = funds.table_unit(facts, lines, self.answers.unit)
         project.unit = unit.value
         money = funds.read_funds(facts, unit.value, project.label, self.warnings)
@@ -164,7 +178,7 @@ class _Reader:
         key = heading if heading and all(t.key != heading for t in self.tables) else grid_name
         self.tables.append(_Table(key, heading, region, hint))
         self.shape.add("I:" + _keys(c.text for c in region.grid.row(0)))
-        self.last = ("indicators", hint)
+        self.last = _Last("indicators", hint)
 
     def _unfilled(self, before: int) -> bool:
         """Whether a project defined before ``before`` still has no indicator table (headers-first layouts)."""
@@ -181,8 +195,8 @@ class _Reader:
             project.indicators = indicators.read_rows(region.grid, item.rows, region.columns, project.label,
                                                       self.warnings)
             indices.append(index)
-        self.flat_checks.append((table, indices))
-        self.last, self.header_run = ("flat", None), 0
+        self.flat_checks.append(_FlatCheck(table, indices))
+        self.last, self.header_run = _Last("flat", None), 0
 
     def result(self, fallback_year: int | None) -> ParsedDocument:
         """Attach tables, then check, then year, organisation, rules and questions."""
@@ -237,26 +251,26 @@ class _Reader:
                 self.warnings.append(f"合计（{table.total.ref}）为 {funds.format_yuan(total)}，"
                                      f"与各项目预算数之和 {funds.format_yuan(budgets)} 不一致，请核对")
 
-    def _written_year(self) -> tuple[int, str] | None:
-        """(year, ref) of a title such as 2023年度项目支出绩效目标申报表, else of a 预算年度 cell."""
-        found = [(int(m.group(1)), ref) for text, ref in self.titles if len(squash(text)) <= 60
+    def _written_year(self) -> Located | None:
+        """The year of a title such as 2023年度项目支出绩效目标申报表, else of a 预算年度 cell."""
+        found = [Located(int(m.group(1)), ref) for text, ref in self.titles if len(squash(text)) <= 60
                  and _TITLE_WORDS.search(squash(text)) and (m := _YEAR_RE.search(squash(text)))] + self.header_years
         return found[0] if found else None
 
-    def _year(self, fallback: int | None, asks: Asks) -> tuple[int | None, str]:
+    def _year(self, fallback: int | None, asks: Asks) -> Located:
         """The answer, else the year the document writes, else the template's, else asked."""
         written = self._written_year()
         if self.answers.year is not None:
-            if written and written[0] != self.answers.year:
-                self.warnings.append(f"文件中写的是{written[0]}年（{written[1]}），将按{self.answers.year}年导入")
-            return self.answers.year, "answer"
+            if written and written.value != self.answers.year:
+                self.warnings.append(f"文件中写的是{written.value}年（{written.ref}），将按{self.answers.year}年导入")
+            return Located(self.answers.year, "answer")
         if written:
             return written
         if fallback is not None:
             self.warnings.append(f"文件中没有写预算年度，已按本组织上次同样格式文件的做法取{fallback}年，请核对")
-            return fallback, "template"
+            return Located(fallback, "template")
         asks.year()
-        return None, ""
+        return Located(None, "")
 
 
 def _heading(pending: list[Paragraph]) -> str:

@@ -162,6 +162,8 @@ def confirm(data: bytes, filename: str, year: int | None, org_code: str | None,
 def _remember(plan: ImportPreview, today: date) -> None:
     """Keep the answers for this layout, with the year as an offset when the document states none."""
     offset = None if plan.document.year_in_document else plan.year - today.year
+    if offset is not None and abs(offset) > 2:  # an old document imported late says nothing about next year's
+        offset = None
     templates.remember(plan.org.id, plan.document.shape, plan.answers, plan.filename, offset)
 
 
