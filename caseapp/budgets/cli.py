@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from flask.cli import with_appcontext
 
 from caseapp.budgets import checks, importer, services
 from caseapp.budgets.importer.diff import number
+from caseapp.core.calendar import local_today
 from caseapp.core.cli import emit_json, import_group, operator_command, say
 from caseapp.core.errors import ValidationFailed
 
@@ -98,7 +98,7 @@ def _rule_json(item) -> dict:
 @operator_command(write=False)
 def check_cmd(year: int | None, as_json: bool) -> None:
     """Check the year's budget data for contradictions; exit 1 when any error is found."""
-    year = year or services.default_year(date.today())
+    year = year or services.default_year(local_today())
     problems = checks.run_checks(year)
     if as_json:
         emit_json({"year": year, "problems": [{"severity": p.severity, "project_code": p.project_code,

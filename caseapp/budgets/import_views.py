@@ -8,7 +8,6 @@ import json
 import re
 import secrets
 import time
-from datetime import date
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -22,6 +21,7 @@ from caseapp.budgets.importer import Answers
 from caseapp.budgets.importer.diff import number
 from caseapp.budgets.importer.identity import CODE_SOURCES
 from caseapp.budgets.importer.questions import COLUMN_FIELDS, UNIT_CHOICES, answers_from_form
+from caseapp.core.calendar import local_today
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.forms import BaseForm
 from caseapp.core.scoping import require_role
@@ -138,7 +138,7 @@ def import_cancel():
 @login_required
 def rules_page():
     """The year's rules from the prose, to confirm, reject or attach to another project."""
-    year = request.args.get("year", type=int) or services.default_year(date.today())
+    year = request.args.get("year", type=int) or services.default_year(local_today())
     return render_template("budgets/import_rules.html", year=year, years=services.years(),
                            rules=rules.list_rules(year), projects=services.list_projects(year),
                            STATUS=rules.RULE_STATUS_LABELS, KINDS=rules.RULE_KIND_LABELS)
@@ -157,7 +157,7 @@ def rule_update(rule_id: int):
 @login_required
 def check():
     """Contradictions in the year's budget data: caps against budgets, plans, prose against tables."""
-    year = request.args.get("year", type=int) or services.default_year(date.today())
+    year = request.args.get("year", type=int) or services.default_year(local_today())
     problems = checks.run_checks(year)
     return render_template("budgets/check.html", year=year, years=services.years(), problems=problems)
 

@@ -1,12 +1,11 @@
 """Budget pages: the year's dashboard and a project's detail."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caseapp.budgets import import_views, services
+from caseapp.core.calendar import local_today
 from caseapp.payments.reports import spent_by_project
 from caseapp.budgets.checks import run_checks
 from caseapp.budgets.rules import RULE_STATUS_LABELS, list_rules
@@ -24,7 +23,7 @@ def home():
 @login_required
 def dashboard():
     """The year's projects with budget and the plan's share for the current month end."""
-    today = date.today()
+    today = local_today()
     year = request.args.get("year", type=int) or services.default_year(today)
     projects = services.list_projects(year)
     spent = spent_by_project(year)
@@ -48,7 +47,7 @@ def project_detail(project_id: int):
 
     return render_template("budgets/project.html", project=project, rules=project_rules,
                            budget_changes=changes_of([project.id])[project.id],
-                           RULE_STATUS=RULE_STATUS_LABELS, planned_percent=services.planned_percent(project, date.today()),
+                           RULE_STATUS=RULE_STATUS_LABELS, planned_percent=services.planned_percent(project, local_today()),
                            trend=history([i.id for i in project.indicators], limit=4))
 
 

@@ -10,6 +10,7 @@ from caseapp.cases.members import set_members
 from caseapp.cases.models import FileStatusChange, HardshipFile
 from caseapp.cases.thresholds import classify, threshold_for
 from caseapp.core.audit import diff, record
+from caseapp.core.calendar import local_today
 from caseapp.core.context import current_principal
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, Forbidden, ValidationFailed
@@ -55,7 +56,7 @@ def open_file(person: Person, data: dict, members: list[dict] | None = None, *,
     if find_open_file(person.id) is not None:
         raise Conflict(f"{person.name} 已有未结束的困难职工档案，请在原档案上修改", field="person_id",
                        code="open_file_exists")
-    today = today or date.today()
+    today = today or local_today()
     principal = current_principal()
     f = HardshipFile(person=person, org=org, applied_on=data.get("applied_on") or today, status=vocab.APPLIED,
                      created_by_id=principal.user_id if principal else None, family_size=1, own_income_fen=0,
@@ -88,7 +89,7 @@ def update_file(f: HardshipFile, data: dict, members: list[dict] | None = None, 
     before = snapshot(f)
     _apply(f, data, f.org)
     if members is not None:
-        set_members(f, members, today=today or date.today())
+        set_members(f, members, today=today or local_today())
     db.session.flush()
     old, new = diff(before, snapshot(f))
     if new:
@@ -168,7 +169,7 @@ def check_needs(needs) -> list[str]:
 
 def _choose_category(f: HardshipFile, data: dict, org: Organisation) -> None:
     """Suggest from the thresholds; a choice that differs from the suggestion needs a reason."""
-    threshold = threshold_for((f.applied_on or date.today()).year, org)
+    threshold = threshold_for((f.applied_on or local_today()).year, org)
     f.suggested_category = classify(f.per_capita_income_fen, threshold) if threshold else None
     chosen = data.get("category") or f.category or f.suggested_category
     if chosen not in vocab.CATEGORIES:
@@ -190,7 +191,7 @@ def change_status(f: HardshipFile, to_status: str, *, reason: str | None = None,
     if to_status not in allowed:
         raise Conflict(f"档案当前为“{f.status}”，不能改为“{to_status}”", field="status", code="bad_transition")
     _check_actor(f, to_status)
-    on = on or date.today()
+    on = on or local_today()
     reason = reason or ("解困" if to_status == vocab.RELIEVED else None)
     _check_reason(allowed[to_status], reason, note, on, f)
     before, old_status = snapshot(f), f.status
@@ -230,7 +231,7 @@ def review_file(f: HardshipFile, *, on: date | None = None, note: str = "") -> H
     get_file(f.id)
     if f.status != vocab.FILED:
         raise Conflict("只有在档的档案需要年度复核", code="bad_transition")
-    on = on or date.today()
+    on = on or local_today()
     before = snapshot(f) | {"review_due": str(f.review_due)}
     f.last_reviewed_on, f.review_due = on, one_year_after(on)
     db.session.flush()

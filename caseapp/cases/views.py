@@ -1,13 +1,12 @@
 """困难职工档案 pages: filtered list, new/edit with family members, status changes, history, thresholds."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caseapp.cases import queries, services, thresholds, vocab
 from caseapp.cases.forms import ApplicationForm, FileForm, NewFileForm, ReviewForm, StatusForm, ThresholdForm
+from caseapp.core.calendar import local_today
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.forms import submit
 from caseapp.core.scoping import require_role
@@ -91,10 +90,10 @@ def _open(form, person):
 def detail(file_id: int):
     """A file with its person (masked), members, history and the actions the user may take."""
     f = services.get_file(file_id)
-    status_form = StatusForm(on=date.today())
+    status_form = StatusForm(on=local_today())
     status_form.to_status.choices = [(s, s) for s in vocab.TRANSITIONS.get(f.status, {})]
     return render_template("cases/detail.html", file=f, history=queries.history(f), status_form=status_form,
-                           review_form=ReviewForm(on=date.today()), can_edit=current_user.has_role(*WRITE_ROLES),
+                           review_form=ReviewForm(on=local_today()), can_edit=current_user.has_role(*WRITE_ROLES),
                            can_move=current_user.has_role(*services.CLOSE_ROLES))
 
 
@@ -149,7 +148,7 @@ def review(file_id: int):
 def thresholds_page():
     """The yearly 困难类别 bounds; admins edit them."""
     require_role("admin", "auditor")
-    form = ThresholdForm(year=date.today().year)
+    form = ThresholdForm(year=local_today().year)
     form.org_code.choices = [(o.code, o.name) for o in list_orgs()]
     if form.is_submitted():
         require_role("admin")

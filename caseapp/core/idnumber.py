@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from caseapp.core.calendar import local_today
+
 __all__ = [
     "IdNumber",
     "IdNumberError",
@@ -65,7 +67,7 @@ def parse_id_number(
     """Validate raw input and return the parsed ID number or raise IdNumberError."""
     text = _clean(raw)
     _check_shape(text)
-    birth = _birth_date(text, today or date.today())
+    birth = _birth_date(text, today or local_today())
     if check_char(text[:17]) != text[17]:
         raise IdNumberError(MSG_CHECK)
     own_sex = _sex_of(text)

@@ -6,6 +6,7 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
+from caseapp.core.calendar import local_today
 from caseapp.core.cli import emit_json, operator_command, say
 from caseapp.indicators.rollup import run_rollup
 
@@ -19,7 +20,7 @@ indicators_cli = AppGroup("indicators", help="绩效指标完成值")
 @operator_command()
 def rollup_cmd(year: int | None, as_of, as_json: bool) -> None:
     """Compute every indicator's 完成值 for the year and store a dated snapshot."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else local_today()
     year = year or day.year
     run, rows = run_rollup(year, min(day, date(year, 12, 31)))
     if as_json:

@@ -1,12 +1,11 @@
 """劳模 records: registering, editing, listing within scope; benefit amounts by rule shape."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from caseapp.core.audit import diff, record
+from caseapp.core.calendar import local_today
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, ValidationFailed
 from caseapp.core.scoping import get_scoped, require_org_in_scope, require_role, scoped
@@ -45,8 +44,8 @@ def clean_fields(data: dict) -> dict:
 
 
 def _check_year(year) -> None:
-    if not isinstance(year, int) or isinstance(year, bool) or not 1950 <= year <= date.today().year:
-        raise ValidationFailed(f"授予年份应为1950至{date.today().year}之间的年份", field="year_awarded")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1950 <= year <= local_today().year:
+        raise ValidationFailed(f"授予年份应为1950至{local_today().year}之间的年份", field="year_awarded")
 
 
 def _check_allowance(out: dict) -> None:

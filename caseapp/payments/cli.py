@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 from flask.cli import AppGroup
 
 from caseapp.core import audit
+from caseapp.core.calendar import local_today
 from caseapp.core.cli import emit_json, operator_command, say
 from caseapp.core.money import format_yuan
 from caseapp.payments import caps, reports, services, settings
@@ -16,7 +16,7 @@ payments_cli = AppGroup("payments", help="款项发放：对账、帮扶类型�
 
 
 @payments_cli.command("reconcile", help="对账：计数器与款项、台账逐一核对，有差异时退出码为 2")
-@click.option("--year", type=int, default=lambda: date.today().year, help="年度（默认今年）")
+@click.option("--year", type=int, default=lambda: local_today().year, help="年度（默认今年）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @operator_command(write=False)
 def reconcile_cmd(year: int, as_json: bool) -> None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from sqlalchemy import Date, bindparam, exists, outerjoin, select
 
-from caseapp.core.calendar import format_date_zh
+from caseapp.core.calendar import format_date_zh, local_today
 from caseapp.core.context import current_principal
 from caseapp.core.crypto import lookup_hash
 from caseapp.core.db import db
@@ -147,7 +147,7 @@ def _visible(org_path: str | None) -> bool:
 def id_hash_of(raw: str | None) -> str | None:
     """The keyed hash of a valid 身份证号, else None (an invalid number finds nobody)."""
     try:
-        return lookup_hash(parse_id_number(raw, today=date.today()).value)
+        return lookup_hash(parse_id_number(raw, today=local_today()).value)
     except IdNumberError:
         return None
 

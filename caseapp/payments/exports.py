@@ -10,7 +10,7 @@ import openpyxl
 from sqlalchemy import select
 
 from caseapp.core import audit
-from caseapp.core.calendar import format_date_zh
+from caseapp.core.calendar import format_date_zh, local_today
 from caseapp.core.db import db
 from caseapp.core.errors import Forbidden, ValidationFailed
 from caseapp.core.excel import ExcelError, RosterReader, Spec, safe_row
@@ -58,7 +58,7 @@ def publicity_docx(items: list[PaymentItem]) -> bytes:
                                                         item.aid_type.name, format_yuan(item.amount_fen))):
             cell.text = value
     doc.add_paragraph(f"合计：{format_yuan(sum(i.amount_fen for i in items))}")
-    doc.add_paragraph(f"县总工会　{format_date_zh(date.today())}")
+    doc.add_paragraph(f"县总工会　{format_date_zh(local_today())}")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -91,7 +91,7 @@ def roster_xlsx(items: list[PaymentItem]) -> bytes:
     total = sum(i.amount_fen for i in items)
     rows = [[n, i.recipient_name, _masked_id(i), i.aid_type.name, i.amount_fen / 100, i.bank_batch or "", ""]
             for n, i in enumerate(items, start=1)]
-    return _workbook("发放花名册", [f"帮扶救助及奖励资金发放花名册（制表日期：{format_date_zh(date.today())}）"],
+    return _workbook("发放花名册", [f"帮扶救助及奖励资金发放花名册（制表日期：{format_date_zh(local_today())}）"],
                      ["序号", "姓名/集体", "身份证号", "类型", "金额（元）", "银行批次", "领款人签字"], rows,
                      [["合计", f"{len(items)} 人（个）", "", "", total / 100, "", ""],
                       ["合计金额（大写）", rmb_upper(total), "", "", "", "", ""]])
@@ -183,7 +183,7 @@ def _return_row(line: int, values: dict) -> ReturnRow:
     if action is None:
         raise ValueError(f"结果应为“成功”或“退回”，而不是“{values.get('结果', '')}”")
     try:
-        on = date.fromisoformat(values["日期"].replace("/", "-")) if values.get("日期") else date.today()
+        on = date.fromisoformat(values["日期"].replace("/", "-")) if values.get("日期") else local_today()
     except ValueError:
         raise ValueError(f"日期“{values.get('日期')}”格式应为 2025-06-30") from None
     reason = values.get("原因", "")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
 
 from caseapp.core import audit
-from caseapp.core.calendar import format_date_zh
+from caseapp.core.calendar import format_date_zh, local_today
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, NotFound, ValidationFailed
 from caseapp.core.scoping import get_scoped, require_role, scoped, scoped_with_ancestors
@@ -133,7 +133,7 @@ def _first_org(ids: list[int]) -> int:
 
 def publicize(ids: list[int], start: date | None = None) -> date:
     """公示: start on ``start`` (default today); returns the last day (N working days)."""
-    start = start or date.today()
+    start = start or local_today()
     end = settings.publicity_end(start)
     workflow.apply("publicize", ids, values={"publicity_start": start, "publicity_end": end})
     return end
@@ -148,12 +148,12 @@ def pay(ids: list[int], *, on: date, bank_batch: str) -> None:
 
 def confirm(ids: list[int], *, on: date | None = None) -> None:
     """到账: the bank confirmed the transfer."""
-    workflow.apply("confirm", ids, values={"settled_on": on or date.today()}, on=on)
+    workflow.apply("confirm", ids, values={"settled_on": on or local_today()}, on=on)
 
 
 def return_(ids: list[int], *, reason: str, on: date | None = None) -> None:
     """退回: the bank returned the money; a 退回 entry reverses the payment and the budget is freed."""
-    workflow.apply("return", ids, reason=reason, values={"settled_on": on or date.today()}, on=on)
+    workflow.apply("return", ids, reason=reason, values={"settled_on": on or local_today()}, on=on)
 
 
 def reject(ids: list[int], *, reason: str) -> None:
@@ -179,7 +179,7 @@ def transition(item_id: int, action: str, params: dict) -> PaymentItem:
         "approve": lambda: approve([item.id], meeting_date=params.get("meeting_date"),
                                    minutes_no=params.get("minutes_no", ""), attendees=params.get("attendees", "")),
         "publicize": lambda: publicize([item.id], params.get("start_date")),
-        "pay": lambda: pay([item.id], on=params.get("date") or date.today(), bank_batch=params.get("batch", "")),
+        "pay": lambda: pay([item.id], on=params.get("date") or local_today(), bank_batch=params.get("batch", "")),
         "confirm": lambda: confirm([item.id], on=params.get("date")),
         "return": lambda: return_([item.id], reason=params.get("reason", ""), on=params.get("date")),
         "reject": lambda: reject([item.id], reason=params.get("reason", "")),
@@ -203,7 +203,7 @@ def raise_objection(item_id: int, content: str, raised_on: date | None = None) -
         raise Conflict("只有公示中的款项可以登记异议", code="state")
     if not (content or "").strip():
         raise ValidationFailed("请填写异议内容", field="content")
-    objection = Objection(item_id=item.id, org_id=item.org_id, raised_on=raised_on or date.today(),
+    objection = Objection(item_id=item.id, org_id=item.org_id, raised_on=raised_on or local_today(),
                           content=content.strip(), recorded_by=principal.username)
     db.session.add(objection)
     db.session.flush()
@@ -226,7 +226,7 @@ def resolve_objection(objection_id: int, *, upheld: bool, resolution: str, on: d
     if not (resolution or "").strip():
         raise ValidationFailed("请填写处理结果", field="resolution")
     objection.status = "upheld" if upheld else "dismissed"
-    objection.resolution, objection.resolved_on = resolution.strip(), on or date.today()
+    objection.resolution, objection.resolved_on = resolution.strip(), on or local_today()
     db.session.flush()
     if upheld:
         workflow.apply("reject", [objection.item_id], reason=f"异议成立：{resolution.strip()}")

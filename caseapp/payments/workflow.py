@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import String, func, insert, literal, select, update
 
 from caseapp.core import audit
+from caseapp.core.calendar import local_today
 from caseapp.core.context import Principal
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.errors import Conflict, Forbidden, ValidationFailed
@@ -165,6 +166,6 @@ def _side_effects(action, batch, count, on, reason, principal, values) -> None:
         caps.move_reserved_to_paid(batch)
     elif action in ("return", "reverse"):
         kind = ledger.RETURN if action == "return" else ledger.REVERSAL
-        if ledger.record_reversals(batch, kind, on or date.today(), reason, principal.username) != count:
+        if ledger.record_reversals(batch, kind, on or local_today(), reason, principal.username) != count:
             raise Conflict("部分记录没有可冲正的发放记录", code="not_paid")
         caps.release_items(batch, paid=True)

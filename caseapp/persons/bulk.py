@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
+from caseapp.core.calendar import local_today
 from caseapp.core.crypto import lookup_hash
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict
@@ -118,7 +119,7 @@ def _identity(row: dict) -> tuple[str, str, date]:
     """(normalised number, sex, birth date): from the row when its validator kept them, else parsed."""
     if row.get("sex") and row.get("birth_date"):
         return str(row["id_number"]).strip().upper(), row["sex"], row["birth_date"]
-    parsed = parse_id_number(row["id_number"], today=date.today())  # already valid: gives sex and birth date
+    parsed = parse_id_number(row["id_number"], today=local_today())  # already valid: gives sex and birth date
     return parsed.value, parsed.sex, parsed.birth_date
 
 

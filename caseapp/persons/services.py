@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from caseapp.auth.roles import FULL_VIEW_ROLES
 from caseapp.core.audit import diff, record
+from caseapp.core.calendar import local_today
 from caseapp.core.crypto import lookup_hash
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, NotFound, ValidationFailed
@@ -26,7 +27,7 @@ _EDITABLE = ("name", "ethnicity", "work_unit", "bank_name", "account_holder")
 def parse_id(raw, *, sex: str | None = None, today: date | None = None, field: str = "id_number") -> IdNumber:
     """A validated 身份证号, or ValidationFailed naming ``field`` with the Chinese reason."""
     try:
-        return parse_id_number(raw, sex=sex or None, today=today or date.today())
+        return parse_id_number(raw, sex=sex or None, today=today or local_today())
     except IdNumberError as exc:
         raise ValidationFailed(str(exc), field=field) from None
 
@@ -144,7 +145,7 @@ def get_person(person_id: int) -> Person:
 def find_by_id_number(raw) -> Person | None:
     """The person in scope with this 身份证号 (through its keyed hash), or None."""
     try:
-        normalised = parse_id_number(raw, today=date.today()).value
+        normalised = parse_id_number(raw, today=local_today()).value
     except IdNumberError:
         return None
     return find_by_hash(lookup_hash(normalised))
