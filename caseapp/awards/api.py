@@ -9,7 +9,8 @@ from caseapp.api import endpoint, json_body
 from caseapp.awards import recipients, services
 from caseapp.awards.models import KINDS, AwardEvent, AwardRecipient
 from caseapp.budgets.services import get_project_by_code
-from caseapp.core.errors import NotFound, ValidationFailed
+from caseapp.core.errors import ValidationFailed
+from caseapp.persons.api import CORRECT_NAME
 
 CATEGORY = {"type": "object", "required": ["name", "kind", "max_count"], "properties": {
     "name": {"type": "string", "maxLength": 100}, "kind": {"type": "string", "enum": list(KINDS)},
@@ -23,7 +24,7 @@ NOMINATE = {"type": "object", "required": ["category"], "properties": {
     "category": {"type": "string", "maxLength": 100, "description": "类别名称"},
     "person": {"type": "object", "required": ["name", "id_number", "org_code"], "properties": {
         "name": {"type": "string", "maxLength": 100}, "id_number": {"type": "string", "maxLength": 30},
-        "org_code": {"type": "string", "maxLength": 32}}},
+        "org_code": {"type": "string", "maxLength": 32}, "correct_name": CORRECT_NAME}},
     "collective": {"type": "object", "required": ["org_code"], "properties": {
         "name": {"type": "string", "maxLength": 200}, "org_code": {"type": "string", "maxLength": 32},
         "contact_name": {"type": "string", "maxLength": 100}, "contact_phone": {"type": "string", "maxLength": 30}}}}}
@@ -77,10 +78,7 @@ def create_award_event():
     """Without categories they are prefilled from the project's indicators and rules; date warnings returned."""
     data = json_body(CREATE_EVENT)
     held_on = _date(data["date"])
-    try:
-        project = get_project_by_code(data["project_code"], held_on.year)
-    except NotFound:
-        project = get_project_by_code(data["project_code"])
+    project = get_project_by_code(data["project_code"], held_on.year, or_latest=True)
     event = services.create_event(project_id=project.id, name=data["name"], held_on=held_on,
                                   categories=data.get("categories"))
     return jsonify(event_json(event, with_recipients=True)), 201
@@ -105,7 +103,7 @@ def nominate(event_id: int):
     if data.get("person"):
         p = data["person"]
         r = recipients.nominate_person(event, category, name=p["name"], id_number=p["id_number"],
-                                       org_code=p["org_code"])
+                                       org_code=p["org_code"], correct_name=p.get("correct_name", False))
     else:
         c = data["collective"]
         r = recipients.nominate_collective(event, category, name=c.get("name"), org_code=c["org_code"],

@@ -1,9 +1,10 @@
 """Forms for award events, categories and nominations; amounts typed in 元."""
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from caseapp.awards.models import KINDS
 from caseapp.core.forms import BaseForm
+from caseapp.persons.names import CORRECT_NAME_LABEL
 
 
 class EventForm(BaseForm):
@@ -30,6 +31,7 @@ class PersonNominationForm(BaseForm):
     id_number = StringField("身份证号", validators=[DataRequired(message="请填写身份证号"), Length(max=30)],
                             render_kw={"autocomplete": "off"})
     org_code = SelectField("所属工会", validators=[DataRequired()])
+    correct_name = BooleanField(CORRECT_NAME_LABEL)
 
 
 class CollectiveNominationForm(BaseForm):

@@ -27,12 +27,14 @@ def recipient_snapshot(r: AwardRecipient) -> dict:
 
 
 def nominate_person(event: AwardEvent, category: AwardCategory, *, name: str, id_number: str, org_code: str,
-                    phone: str | None = None) -> AwardRecipient:
-    """Nominate a person (registered if new) in an individual category; one recipient per person per event."""
+                    phone: str | None = None, correct_name: bool = False) -> AwardRecipient:
+    """Nominate a person (registered if new) in an individual category; one recipient per person per event.
+
+    A registered 身份证号 with another name is refused unless ``correct_name`` (the correction is audited)."""
     require_role(*NOMINATE_ROLES)
     _require_kind(category, "individual")
     org = get_by_code(org_code)
-    person = register_person(name, id_number, org=org, phone=phone)
+    person = register_person(name, id_number, org=org, phone=phone, correct_name=correct_name)
     existing = db.session.scalar(select(AwardRecipient).where(
         AwardRecipient.event_id == event.id, AwardRecipient.person_id == person.id))
     if existing is not None:

@@ -71,8 +71,8 @@ def apply_rows(rows: list[dict], ctx: RosterContext) -> tuple[int, int]:
     require_role("caseworker", "admin")
     event = _event(ctx)
     people = [r for r in rows if r["kind"] == "individual"]
-    persons = bulk_upsert_persons([{"name": r["name"], "id_number": r["id_number"], "org_id": r["org_id"]}
-                                   for r in people]) if people else {}
+    persons = bulk_upsert_persons([{k: r[k] for k in ("name", "id_number", "org_id", "row")} for r in people],
+                                  correct_names=ctx.correct_names) if people else {}
     existing = {(r.person_id or r.collective_name): r for r in db.session.scalars(
         select(AwardRecipient).where(AwardRecipient.event_id == event.id))}
     created = updated = 0

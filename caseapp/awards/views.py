@@ -121,7 +121,7 @@ def nominate_person(event_id: int):
         _valid(form)
         r = recipients.nominate_person(event, services.get_category(event, form.category.data),
                                        name=form.name.data, id_number=form.id_number.data,
-                                       org_code=form.org_code.data)
+                                       org_code=form.org_code.data, correct_name=form.correct_name.data)
         return f"已提名 {r.display_name}（{r.category.name}）"
 
     return _act(event_id, work)

@@ -40,12 +40,14 @@ def get_project(project_id: int) -> Project:
     return project
 
 
-def get_project_by_code(code: str, year: int | None = None) -> Project:
-    """A project by 项目编码 (the newest year unless ``year`` is given), of the subtree or above it."""
+def get_project_by_code(code: str, year: int | None = None, *, or_latest: bool = False) -> Project:
+    """A project by 项目编码 (the newest year unless ``year`` is given, or — ``or_latest`` — when that year has
+    none), of the subtree or above it."""
     stmt = scoped_with_ancestors(select(Project), Project.org_id).where(Project.code == code)
-    if year is not None:
+    if year is not None and not or_latest:
         stmt = stmt.where(Project.year == year)
-    project = db.session.scalars(stmt.order_by(Project.year.desc())).first()
+    wanted_first = [(Project.year == year).desc()] if year is not None and or_latest else []
+    project = db.session.scalars(stmt.order_by(*wanted_first, Project.year.desc())).first()
     if project is None:
         raise NotFound(f"找不到项目 {code}")
     return project

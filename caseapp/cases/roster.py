@@ -122,7 +122,7 @@ def _check_category(clean: dict, org, ctx: RosterContext, errors: list) -> None:
 
 def apply_rows(clean_rows: list[dict], ctx: RosterContext) -> tuple[int, int]:
     """Upsert the persons in bulk, update their open files, open 申请 files for the rest; (created, updated)."""
-    by_person = dict(zip(upsert_person_ids(clean_rows), clean_rows))
+    by_person = dict(zip(upsert_person_ids(clean_rows, correct_names=ctx.correct_names), clean_rows))
     open_files = _open_files(list(by_person))
     updates = [_file_update(f, by_person[pid]) for pid, f in open_files.items()]
     update_rows(HardshipFile.__table__, updates)

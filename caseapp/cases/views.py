@@ -80,7 +80,7 @@ def _open(form, person):
     if person is not None:
         return services.open_file(person, form.file_data(), form.member_rows())
     fields = ("name", "ethnicity", "phone", "work_unit", "bank_name", "bank_account", "account_holder",
-              "id_number", "org_code")
+              "id_number", "org_code", "correct_name")
     person_fields = {n: getattr(form, n).data for n in fields} | {"sex": form.sex.data or None}
     return services.register_and_open(person_fields, form.file_data(), form.member_rows())
 

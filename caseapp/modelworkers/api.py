@@ -7,6 +7,7 @@ from caseapp.api import endpoint, json_body
 from caseapp.modelworkers import services
 from caseapp.modelworkers.models import LEVELS, STATUSES, ModelWorker
 from caseapp.orgs.services import get_by_code
+from caseapp.persons.api import CORRECT_NAME
 
 MAX_PER_PAGE = 200
 PERSON = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
@@ -22,7 +23,7 @@ MODEL_WORKER = {"type": "object", "properties": {
 CREATE = {"type": "object", "required": ["name", "id_number", "org_code", "level", "title", "year_awarded"],
           "properties": {
               "name": {"type": "string", "maxLength": 100}, "id_number": {"type": "string", "maxLength": 30},
-              "phone": {"type": "string", "maxLength": 30, "nullable": True},
+              "phone": {"type": "string", "maxLength": 30, "nullable": True}, "correct_name": CORRECT_NAME,
               "org_code": {"type": "string", "maxLength": 32}, "level": {"type": "string", "enum": list(LEVELS)},
               "title": {"type": "string", "maxLength": 100}, "year_awarded": {"type": "integer"},
               "awarded_by": {"type": "string", "maxLength": 200},
@@ -65,7 +66,7 @@ def create_model_worker():
     data = json_body(CREATE)
     fields = {k: v for k, v in data.items() if k in services.EDITABLE}
     mw = services.create_model_worker(name=data["name"], id_number=data["id_number"], org_code=data["org_code"],
-                                      phone=data.get("phone"), **fields)
+                                      phone=data.get("phone"), correct_name=data.get("correct_name", False), **fields)
     return jsonify(model_worker_json(mw)), 201
 
 

@@ -6,6 +6,7 @@ from caseapp.core.errors import ValidationFailed
 from caseapp.core.forms import BaseForm
 from caseapp.core.money import MoneyError, to_fen
 from caseapp.modelworkers.models import LEVELS, SHAPES, STATUSES
+from caseapp.persons.names import CORRECT_NAME_LABEL
 
 
 def yuan_to_fen(text: str | None, field: str) -> int | None:
@@ -46,6 +47,7 @@ class ModelWorkerForm(ModelWorkerEditForm):
                             render_kw={"autocomplete": "off"})
     phone = StringField("手机号", validators=[Optional(), Length(max=30)], render_kw={"autocomplete": "off"})
     org_code = SelectField("所属工会", validators=[DataRequired()])
+    correct_name = BooleanField(CORRECT_NAME_LABEL)
 
 
 class BenefitRuleForm(BaseForm):

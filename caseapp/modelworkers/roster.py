@@ -72,7 +72,8 @@ def apply_rows(rows: list[dict], ctx: RosterContext) -> tuple[int, int]:
 
     A title is known by (person, 级别, 称号, 年份), so importing the same roster again changes nothing twice.
     """
-    persons = bulk_upsert_persons([{k: r[k] for k in ("name", "id_number", "phone", "org_id")} for r in rows])
+    persons = bulk_upsert_persons([{k: r[k] for k in ("name", "id_number", "phone", "org_id", "row")} for r in rows],
+                                  correct_names=ctx.correct_names)
     person_ids = {h: p.id for h, p in persons.items()}
     existing = _existing_titles(list(person_ids.values()))
     new, changed = [], []

@@ -58,13 +58,14 @@ def _check_allowance(out: dict) -> None:
 
 
 def create_model_worker(*, name: str, id_number: str, org_code: str, phone: str | None = None,
-                        **fields) -> ModelWorker:
-    """Record a 劳模 title for the person with this 身份证号 (registered if new)."""
+                        correct_name: bool = False, **fields) -> ModelWorker:
+    """Record a 劳模 title for the person with this 身份证号 (registered if new; another name is refused
+    unless ``correct_name``)."""
     require_role(*WRITE_ROLES)
     clean = clean_fields(fields)
     org = get_by_code(org_code)
     require_org_in_scope(org.id)
-    person = register_person(name, id_number, org=org, phone=phone)
+    person = register_person(name, id_number, org=org, phone=phone, correct_name=correct_name)
     _refuse_duplicate(person.id, clean)
     mw = ModelWorker(person=person, org=org, **clean)
     db.session.add(mw)

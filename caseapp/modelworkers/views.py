@@ -40,7 +40,7 @@ def new():
     form.org_code.choices = [(o.code, f"{o.code} {o.name}") for o in list_orgs()]
     mw, status = submit(form, lambda: services.create_model_worker(
         name=form.name.data, id_number=form.id_number.data, phone=form.phone.data, org_code=form.org_code.data,
-        **form.fields_for_service()))
+        correct_name=form.correct_name.data, **form.fields_for_service()))
     if mw is not None:
         flash(f"已登记劳模 {mw.person.name}（{mw.title}）", "success")
         return redirect(url_for("modelworkers.detail", mw_id=mw.id))

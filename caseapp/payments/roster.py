@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from caseapp.budgets.models import Project
@@ -23,6 +23,7 @@ from caseapp.core.money import MoneyError, format_yuan, to_fen
 from caseapp.core.scoping import get_scoped, scoped
 from caseapp.payments import idempotency, services, settings
 from caseapp.payments.registration import Line, lines_refused, register_lines
+from caseapp.persons import names
 from caseapp.rosters.base import Column, RosterContext, RosterKind, RowErrors, register
 
 PROJECT, AID, NAME, ID, AMOUNT, REASON = "项目编码", "发放类型", "姓名", "身份证号", "金额(元)", "发放事由"
@@ -97,7 +98,7 @@ def apply_rows(rows: list[dict], ctx: RosterContext) -> tuple[int, int]:
         raise Conflict(f"同样内容的发放名单已导入过（登记 {stored['body']['count']} 笔），不会重复登记",
                        code="duplicate_file")
     award_names, awards = _award_recipients(rows)
-    _names_match(rows)
+    _names_match(rows, ctx.correct_names)
     lines, missing = {}, []
     for r in rows:
         label = f"第{r['row']}行"
@@ -141,17 +142,21 @@ def _award_recipients(rows: list[dict]) -> tuple[set[str], dict]:
     return award_names, found
 
 
-def _names_match(rows: list[dict]) -> None:
-    """实名制: the 姓名 of each individual row must be the name recorded for its 身份证号 (one query)."""
+def _names_match(rows: list[dict], correct: bool) -> None:
+    """实名制: the 姓名 of each individual row must be the name recorded for its 身份证号 (one query); a
+    different one is refused, or — ``correct`` — corrected on the person (audited)."""
     from caseapp.persons.models import Person
 
     hashes = {lookup_hash(r["id_number"]): r for r in rows if r["id_number"]}
-    recorded = dict(db.session.execute(scoped(select(Person.id_hash, Person.name).where(
-        Person.id_hash.in_(list(hashes) or [""])), Person.org_id)).all())
-    problems = [(f"第{r['row']}行", f"姓名“{r['name']}”与该身份证号登记的姓名不一致")
-                for h, r in hashes.items() if h in recorded and recorded[h] != r["name"]]
-    if problems:
-        raise lines_refused(problems, conflict=False)
+    recorded = db.session.execute(scoped(select(Person.id, Person.id_hash, Person.name, Person.org_id,
+                                                Person.id_masked).where(Person.id_hash.in_(list(hashes) or [""])),
+                                         Person.org_id)).all()
+    mismatches = [names.Mismatch(hashes[p.id_hash]["row"], p.id, p.org_id, p.id_masked, p.name,
+                                 hashes[p.id_hash]["name"]) for p in recorded if p.name != hashes[p.id_hash]["name"]]
+    names.settle(mismatches, correct=correct)
+    for m in mismatches:
+        db.session.execute(update(Person).where(Person.id == m.person_id).values(name=m.given)
+                           .execution_options(synchronize_session="fetch"))
 
 
 def export_rows(ctx: RosterContext) -> Iterable[list]:

@@ -16,11 +16,14 @@ PERSON = {"type": "object", "properties": {
     "org": {"type": "object", "properties": {"id": {"type": "integer"}, "code": _STR, "name": _STR}},
     "work_unit": _STR, "bank_name": _OPT, "bank_account": {"type": "string", "nullable": True, "description": "脱敏"},
     "account_holder": _OPT}}
+#: the explicit choice to correct a registered person's name (otherwise another name is refused, 409)
+CORRECT_NAME = {"type": "boolean", "description": "该身份证号已登记为其他姓名时，以本次姓名为准（记入人员历史）"}
 PERSON_IN = {"type": "object", "required": ["name", "id_number"], "properties": {
     "name": {"type": "string", "maxLength": 100}, "id_number": {"type": "string", "maxLength": 30},
     "sex": {"type": "string", "enum": ["男", "女"], "nullable": True}, "phone": _OPT,
     "org_code": {"type": "string", "maxLength": 32, "nullable": True, "description": "默认为本人所属组织"},
-    "work_unit": _OPT, "ethnicity": _OPT, "bank_name": _OPT, "bank_account": _OPT, "account_holder": _OPT}}
+    "work_unit": _OPT, "ethnicity": _OPT, "bank_name": _OPT, "bank_account": _OPT, "account_holder": _OPT,
+    "correct_name": CORRECT_NAME}}
 
 
 def person_json(p: Person) -> dict:

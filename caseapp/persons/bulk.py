@@ -14,6 +14,7 @@ from caseapp.core.errors import Conflict
 from caseapp.core.idnumber import parse_id_number
 from caseapp.core.masking import mask_account, mask_id, mask_phone
 from caseapp.core.scoping import in_scope, require_org_in_scope, require_role
+from caseapp.persons import names
 from caseapp.persons.models import Person
 from caseapp.rosters.bulkwrite import among, chunks, insert_rows, update_rows
 
@@ -22,17 +23,19 @@ __all__ = ["bulk_upsert_persons", "chunks", "expire_loaded", "load_by_hashes", "
 #: optional row keys that update an existing person when the roster gives a value
 _UPDATABLE = ("name", "work_unit", "ethnicity", "bank_name", "account_holder")
 #: what an update compares against: never the 身份证号 itself (it is the key)
-_KNOWN = (Person.id, Person.id_hash, Person.org_id, *(getattr(Person, k) for k in _UPDATABLE),
+_KNOWN = (Person.id, Person.id_hash, Person.org_id, Person.id_masked, *(getattr(Person, k) for k in _UPDATABLE),
           Person.phone, Person.bank_account)
 
 
-def upsert_person_ids(rows: list[dict]) -> list[int]:
+def upsert_person_ids(rows: list[dict], *, correct_names: bool = False) -> list[int]:
     """Insert new persons and update known ones from validated roster rows; each row's person id, in order.
 
     Each row holds ``name``, ``id_number`` (validated), ``org_id`` and optionally
     ``phone`` (E.164), ``work_unit``, ``ethnicity``, ``bank_name``, ``bank_account``, ``account_holder``,
     and ``sex``/``birth_date`` when the caller already parsed the number (saves parsing it again).
-    A number already registered outside the actor's scope refuses the whole batch (masked in the message).
+    A number already registered outside the actor's scope refuses the whole batch (masked in the message); one
+    registered under another name refuses it too (``names.NameMismatch``, naming each ``row``), unless
+    ``correct_names``: then each correction is audited and the name written.
     """
     from caseapp.persons.services import WRITE_ROLES  # services re-exports this module
 
@@ -43,6 +46,9 @@ def upsert_person_ids(rows: list[dict]) -> list[int]:
     by_hash = dict(zip(hashes, rows))  # a repeated number: its last row wins, as the database would have it
     known = _known(list(by_hash))
     _refuse_outside_scope(known.values())
+    names.settle([names.Mismatch(by_hash[h].get("row"), p["id"], p["org_id"], p["id_masked"], p["name"],
+                                 by_hash[h]["name"]) for h, p in known.items() if by_hash[h]["name"] != p["name"]],
+                 correct=correct_names)
     new = [h for h in by_hash if h not in known]
     ids = dict(zip(new, insert_rows(Person.__table__, [_insert_values(h, by_hash[h]) for h in new])))
     changes = [v for h, p in known.items() if (v := _update_values(p, by_hash[h]))]
@@ -54,9 +60,9 @@ def upsert_person_ids(rows: list[dict]) -> list[int]:
     return [ids[h] for h in hashes]
 
 
-def bulk_upsert_persons(rows: list[dict]) -> dict[str, Person]:
+def bulk_upsert_persons(rows: list[dict], *, correct_names: bool = False) -> dict[str, Person]:
     """``upsert_person_ids`` for callers that want the persons: {id_hash: Person} (encrypted columns deferred)."""
-    ids = upsert_person_ids(rows)
+    ids = upsert_person_ids(rows, correct_names=correct_names)
     stmt = select(Person).options(defer(Person.id_number), defer(Person.phone), defer(Person.bank_account))
     found: dict[str, Person] = {}
     for part in chunks(sorted(set(ids))):

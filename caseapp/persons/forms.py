@@ -1,8 +1,9 @@
 """Person forms: search, registration, editing and the audited full-view button."""
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.core.forms import BaseForm
+from caseapp.persons.names import CORRECT_NAME_LABEL
 
 
 class PersonSearchForm(BaseForm):
@@ -26,6 +27,7 @@ class PersonForm(PersonEditForm):
     id_number = StringField("身份证号", validators=[DataRequired(message="请填写身份证号"), Length(max=30)])
     sex = SelectField("性别", choices=[("", "按身份证号"), ("男", "男"), ("女", "女")], validators=[Optional()])
     org_code = SelectField("所属工会", validators=[DataRequired(message="请选择所属工会")])
+    correct_name = BooleanField(CORRECT_NAME_LABEL)
 
 
 class RevealForm(BaseForm):

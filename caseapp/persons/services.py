@@ -15,6 +15,7 @@ from caseapp.core.idnumber import IdNumber, IdNumberError, parse_id_number
 from caseapp.core.phone import PhoneError, normalize_phone
 from caseapp.core.scoping import get_scoped, in_scope, principal_or_deny, require_org_in_scope, require_role, scoped
 from caseapp.orgs.models import Organisation
+from caseapp.persons import names
 from caseapp.persons.models import Person
 
 #: roles that may register and change persons (the operator holds every role)
@@ -68,8 +69,10 @@ def resolve_org(org: Organisation | None = None, org_code: str | None = None) ->
 def register_person(name: str, id_number, *, sex: str | None = None, phone: str | None = None,
                     org: Organisation | None = None, org_code: str | None = None, work_unit: str | None = None,
                     ethnicity: str | None = None, bank_name: str | None = None, bank_account: str | None = None,
-                    account_holder: str | None = None, today: date | None = None) -> Person:
-    """Register a person, or update the one already registered in scope under the same 身份证号."""
+                    account_holder: str | None = None, today: date | None = None,
+                    correct_name: bool = False) -> Person:
+    """Register a person, or update the one already registered in scope under the same 身份证号; another name
+    for a registered number is refused unless ``correct_name`` (the correction is audited)."""
     require_role(*WRITE_ROLES)
     name = (name or "").strip()
     if not name:
@@ -81,7 +84,8 @@ def register_person(name: str, id_number, *, sex: str | None = None, phone: str 
     fields = {"name": name, "work_unit": work_unit, "ethnicity": ethnicity, "bank_name": bank_name,
               "account_holder": account_holder}
     if existing is not None:
-        return _update(existing, fields, e164, bank_account)
+        names.check(existing, name, correct=correct_name)
+        return _update(existing, {**fields, "name": None}, e164, bank_account)
     person = Person(org_id=target.id, sex=parsed.sex, birth_date=parsed.birth_date,
                     **{k: (v or "").strip() if k in ("work_unit", "ethnicity") else v for k, v in fields.items()})
     person.set_id_number(parsed.value)

@@ -54,7 +54,7 @@ def new():
     form.org_code.choices = [(o.code, o.name) for o in list_orgs()]
     person, status = submit(form, lambda: services.register_person(
         **_person_values(form), sex=form.sex.data or None, id_number=form.id_number.data,
-        org_code=form.org_code.data))
+        org_code=form.org_code.data, correct_name=form.correct_name.data))
     if person is not None:
         flash(f"已登记 {person.name}", "success")
         return redirect(url_for("persons.detail", person_id=person.id))

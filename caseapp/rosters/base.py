@@ -32,6 +32,8 @@ class RosterContext:
     actor: Principal
     memo: dict = field(default_factory=dict)  #: the kinds' own per-import caches (e.g. phone 号段 verdicts)
     row: int = 0  #: the Excel row number of the row being validated (for messages naming rows later)
+    #: the user chose to correct the names of registered persons from this file (audited per person)
+    correct_names: bool = False
 
     def org(self, text) -> Organisation | None:
         """Resolve a 所属工会 cell (code or exact name) within the actor's scope; cached per text."""

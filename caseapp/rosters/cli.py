@@ -30,12 +30,14 @@ def template_cmd(kind: str, out: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--event", "event_id", type=int, help="评选表彰活动编号（award 必填）")
 @click.option("--dry-run", is_flag=True, help="只校验，不写入")
+@click.option("--correct-names", is_flag=True, help="已登记人员的姓名与文件不一致时，按文件更正（逐人记入人员历史）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @operator_command()
-def import_roster_cmd(kind: str, file: str, event_id: int | None, dry_run: bool, as_json: bool) -> None:
+def import_roster_cmd(kind: str, file: str, event_id: int | None, dry_run: bool, correct_names: bool,
+                      as_json: bool) -> None:
     """Import a roster file; exit 1 when any row has an error."""
-    result = services.import_roster(kind, Path(file).read_bytes(), filename=Path(file).name,
-                                    event_id=event_id, dry_run=dry_run, today=local_today())
+    result = services.import_roster(kind, Path(file).read_bytes(), filename=Path(file).name, event_id=event_id,
+                                    dry_run=dry_run, today=local_today(), correct_names=correct_names)
     if as_json:
         emit_json(result.as_dict())
     for e in result.errors:

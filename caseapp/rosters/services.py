@@ -17,6 +17,7 @@ from caseapp.core.db import db
 from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.core.scoping import principal_or_deny, require_role
 from caseapp.core.uow import savepoint
+from caseapp.persons.names import NameMismatch
 from caseapp.rosters.base import RosterContext, RosterKind, RowErrors, get_kind
 
 IMPORT_ROLES = ("caseworker", "admin")
@@ -55,17 +56,26 @@ def max_rows() -> int:
 
 
 def import_roster(kind: str, data: bytes, *, filename: str, event_id: int | None = None,
-                  dry_run: bool = False, today: date) -> ImportResult:
-    """Validate every row; with any error write nothing, else apply all rows once and audit it."""
+                  dry_run: bool = False, today: date, correct_names: bool = False) -> ImportResult:
+    """Validate every row; with any error write nothing, else apply all rows once and audit it.
+
+    A registered 身份证号 under another name is a row error unless ``correct_names`` (each correction audited).
+    """
     actor = require_role(*IMPORT_ROLES)
     roster = get_kind(kind)
     ctx = _context(roster, actor, today, event_id, full=False)
+    ctx.correct_names = correct_names
     rows, clean, errors = validate_workbook(roster, data, ctx)
     if errors:
         return ImportResult(rows=rows, errors=errors, dry_run=dry_run)
     if not rows:
         raise ValidationFailed("文件中没有数据行（第1行是列名，数据从第2行开始）", field="file")
-    created, updated = _apply(roster, clean, ctx, dry_run)
+    try:
+        created, updated = _apply(roster, clean, ctx, dry_run)
+    except NameMismatch as exc:  # nothing was written (the savepoint), and the request commits nothing either
+        column = next((c.header for c in roster.columns if c.header.startswith("姓名")), "姓名")
+        return ImportResult(rows=rows, errors=[RowError(m.row or 0, column, m.message) for m in exc.mismatches],
+                            dry_run=dry_run)
     if not dry_run:
         name = os.path.basename(filename or "")[:100]
         record("roster.import", ("roster", roster.key), org_id=actor.org_id,
@@ -114,7 +124,7 @@ def _validate_all(reader: excel.RosterReader, roster: RosterKind, ctx: RosterCon
             problems += _duplicate(cells, roster, number, first_seen)
             errors.extend(RowError(number, column, message) for column, message in problems)
             if not errors:
-                clean_rows.append(clean)
+                clean_rows.append({**clean, "row": number} if isinstance(clean, dict) else clean)
     except excel.OfficeFileError as exc:
         raise ValidationFailed(str(exc), field="file") from exc
     return rows, clean_rows, errors

@@ -55,7 +55,8 @@ def upload(kind: str):
     data = upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
     try:
         result = services.import_roster(kind, data, filename=upload.filename, event_id=_event_id(request.form),
-                                        dry_run=bool(request.form.get("dry_run")), today=local_today())
+                                        dry_run=bool(request.form.get("dry_run")), today=local_today(),
+                                        correct_names=bool(request.form.get("correct_names")))
     except ValidationFailed as exc:
         flash(exc.message, "error")
         return redirect(url_for("rosters.index"))

