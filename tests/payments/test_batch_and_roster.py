@@ -6,7 +6,7 @@ from sqlalchemy import event, func, select
 
 from caseapp.core.audit import AuditEvent
 from caseapp.core.db import db
-from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core.errors import Conflict
 from caseapp.payments import services
 from caseapp.payments.models import BudgetCounter, CategoryCounter, PaymentEvent, PaymentItem, PersonAidCounter
 from caseapp.payments.registration import LinesRefused
