@@ -97,3 +97,12 @@ def test_the_migrations_literal_triggers_equal_the_models(migrated_app, tmp_path
         db.session.remove()
         db.engine.dispose()
     assert migrated == from_models and len(from_models) >= 10
+
+
+def test_a_fresh_database_has_the_standard_aid_types(migrated_app):
+    """No seeding step between ``caseapp db upgrade`` and the first payment."""
+    from caseapp.payments.models import DEFAULT_AID_TYPES
+
+    with db.engine.connect() as conn:
+        found = set(conn.execute(text("SELECT name, kind FROM aid_types WHERE is_active")).all())
+    assert found == set(DEFAULT_AID_TYPES)
