@@ -29,11 +29,17 @@ def reviews_due(today: dt.date) -> list:
     open_statuses = _optional("caseapp.cases.vocab", "OPEN_STATUSES")
     if open_statuses and hasattr(model, "status"):  # closed files (解困脱困, 退档) are not reviewed
         stmt = stmt.where(model.status.in_(open_statuses))
-    week = today - dt.timedelta(days=today.weekday())  # at most one such reminder per week
-    return [Finding("review_due", f"review-{org_id}", org_id, week, 0,
-                    f"有{count}份困难职工档案需在{format_date_zh(earliest)}前完成年度复核", count=count)
+    week = today - dt.timedelta(days=today.weekday())  # at most one such reminder per week (and due date)
+    return [Finding("review_due", f"review-{org_id}", org_id, earliest, 0, review_text(count, earliest, today),
+                    count=count, subject_key=f"week-{week.isoformat()}")
             for org_id, count, earliest in db.session.execute(stmt)]
 
+
+def review_text(count: int, due: dt.date, today: dt.date) -> str:
+    """The reminder's words for ``count`` files whose earliest review is due on ``due`` (the finding's due date)."""
+    if due < today:
+        return f"有{count}份困难职工档案的年度复核已于{format_date_zh(due)}到期，请尽快完成"
+    return f"有{count}份困难职工档案需在{format_date_zh(due)}前完成年度复核"
 
 
 def _optional(module: str, name: str):

@@ -55,10 +55,12 @@ def last_heartbeat() -> SchedulerHeartbeat | None:
     return db.session.scalars(stmt).first()
 
 
-def scheduler_stale(now: datetime | None = None) -> bool:
-    """True when no scheduler has beaten within the last hour (or ever)."""
+def scheduler_stale(started_at: datetime, now: datetime | None = None) -> bool:
+    """True when no scheduler has beaten for over an hour, counted from the later of its last beat and this
+    server's start (``started_at``): right after start-up nothing has had time to run yet."""
     beat = last_heartbeat()
-    return beat is None or (now or utcnow()) - beat.beat_at > STALE_AFTER
+    expected_since = max(beat.beat_at, started_at) if beat is not None else started_at
+    return (now or utcnow()) - expected_since > STALE_AFTER
 
 
 def queue_length() -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, has_request_context, render_template
 from flask_login import current_user, login_required
 
+from caseapp.core.db import utcnow
 from caseapp.core.scoping import require_role
 from caseapp.core.templating import NAV
 from caseapp.jobs import services
@@ -26,7 +27,7 @@ def index():
     scheduled = schedule()
     return render_template("jobs/index.html", jobs=services.job_summaries(list(scheduled)),
                            runs=services.recent_runs(), heartbeat=services.last_heartbeat(),
-                           stale=services.scheduler_stale(), queue_length=services.queue_length(),
+                           stale=_stale(), queue_length=services.queue_length(),
                            dead=dead_letters(), pending=pending_count(), schedule=scheduled,
                            in_process=current_app.config.get("JOBS_IN_PROCESS"))
 
@@ -36,13 +37,19 @@ def _scheduler_banner() -> dict:
     """Warn admins on every page when the scheduler has not run for an hour."""
     if not has_request_context() or not current_user.is_authenticated or not current_user.has_role("admin"):
         return {}
-    return {"scheduler_warning": SCHEDULER_WARNING if services.scheduler_stale() else ""}
+    return {"scheduler_warning": SCHEDULER_WARNING if _stale() else ""}
+
+
+def _stale() -> bool:
+    return services.scheduler_stale(current_app.extensions["caseapp_started_at"])
 
 
 @bp.record_once
 def _start_scheduler_on_first_request(state) -> None:
-    """Serving processes (not the CLI, tests or the reloader's parent) start the in-process scheduler."""
+    """Serving processes (not the CLI, tests or the reloader's parent) start the in-process scheduler; the
+    banner counts the scheduler's silence from this start."""
     app = state.app
+    app.extensions.setdefault("caseapp_started_at", utcnow())
 
     @app.before_request
     def _ensure_scheduler() -> None:

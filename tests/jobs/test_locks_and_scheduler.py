@@ -130,9 +130,10 @@ def test_scheduler_not_started_in_tests(app):
     assert app.config["JOBS_IN_PROCESS"] and start_in_process(app) is None
 
 
-def test_banner_and_jobs_page_for_admins(client):
+def test_banner_and_jobs_page_for_admins(client, monkeypatch):
     admin = UserFactory(roles=["admin"])
     login(client, admin.username)
+    monkeypatch.setitem(client.application.extensions, "caseapp_started_at", utcnow() - dt.timedelta(hours=2))
     page = client.get("/jobs/").get_data(as_text=True)
     assert "超过一小时没有运行" in page and "各任务最近运行" in page and "deadlines.scan" in page
     db.session.add(SchedulerHeartbeat(name="celery", beat_at=utcnow()))
