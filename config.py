@@ -76,6 +76,8 @@ class BaseConfig:
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_SECONDS = 15 * 60
+    #: werkzeug's method for new password hashes (deliberately slow); verification reads the stored method
+    PASSWORD_HASH_METHOD = "scrypt"
     PAGE_SIZE = 50
     JOBS_IN_PROCESS = True
     #: requests a minute per client address on the public questionnaire pages (per web process)
@@ -154,12 +156,18 @@ class ProductionConfig(BaseConfig):
         return cfg
 
 
+#: the testing config's password hash method (tests/factories.py hashes its users' password with it too)
+TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+
+
 class TestingConfig(DevelopmentConfig):
     """Tests: the embedded default with CSRF off unless a test turns it on."""
 
     ENV_NAME = "testing"
     TESTING = True
     WTF_CSRF_ENABLED = False
+    #: one round: a test suite that logs in hundreds of times must not spend minutes hashing
+    PASSWORD_HASH_METHOD = TEST_PASSWORD_HASH_METHOD
 
     @classmethod
     def load(cls, instance_path: str) -> dict:

@@ -156,6 +156,16 @@ def client(app):
     return app.test_client()
 
 
+def login(client, user) -> None:
+    """Log ``client`` in as ``user`` (the factories' password), in an app context of its own: the one way
+    tests sign in."""
+    from tests.factories import PASSWORD
+
+    with client.application.app_context():
+        resp = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+
+
 @pytest.fixture
 def redis_url() -> str:
     """The local Redis (required in CI)."""

@@ -21,7 +21,8 @@ from caseapp.modelworkers.models import BenefitRule, ModelWorker
 from caseapp.payments.models import Objection, PaymentItem
 from caseapp.payments.settings import seed_aid_types
 from caseapp.reminders.models import ReminderDigest
-from tests.factories import PASSWORD, OrgFactory, UserFactory
+from tests.conftest import login
+from tests.factories import OrgFactory, UserFactory
 from tests.payments.conftest import make_award, make_person, make_recipient
 
 ALL_ROLES = ["caseworker", "reviewer", "leader", "finance", "admin", "auditor"]
@@ -105,7 +106,7 @@ def world(app) -> World:
     clients = []
     for user in (visitor, owner):
         c = app.test_client()
-        assert c.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+        login(c, user)
         clients.append(c)
     return World(ids, clients[0], clients[1], issue_token(visitor))
 

@@ -61,7 +61,7 @@ def test_demo_refused_in_production(app):
 def test_demo_holds_a_closed_survey_whose_rate_is_the_aid_projects_satisfaction_value(app):
     from caseapp.surveys.models import Survey
     from tests.factories import UserFactory
-    from tests.persons.people import login
+    from tests.conftest import login
 
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output

@@ -1,6 +1,6 @@
 """API authentication: bearer tokens only, scoped like their owner; OpenAPI generated from routes."""
 from caseapp.auth.services import issue_token
-from tests.conftest import acting_as
+from tests.conftest import login
 from tests.factories import OrgFactory, UserFactory
 
 
@@ -23,7 +23,7 @@ def test_missing_or_bad_token_is_401_in_chinese(client):
 
 def test_session_cookie_does_not_authenticate_api(client):
     user = UserFactory()
-    client.post("/login", data={"username": user.username, "password": "correct-horse-battery"})
+    login(client, user)
     assert client.get("/dashboard").status_code == 200
     assert client.get("/api/v1/orgs").status_code == 401
 

@@ -5,11 +5,12 @@ from sqlalchemy import select, text
 from caseapp.core.audit import AuditEvent
 from caseapp.core.db import db
 from caseapp.orgs.services import create_org
-from tests.factories import OrgFactory, PASSWORD, UserFactory
+from tests.conftest import login
+from tests.factories import OrgFactory, UserFactory
 
 
 def _login(client, user):
-    client.post("/login", data={"username": user.username, "password": PASSWORD})
+    login(client, user)
 
 
 def test_web_change_is_audited_with_request_id(client):

@@ -11,8 +11,7 @@ from caseapp.core.db import db
 from caseapp.core.errors import Conflict
 from caseapp.core.idnumber import make_id_number
 from tests.awards.conftest import make_person
-from tests.conftest import acting_as
-from tests.factories import PASSWORD
+from tests.conftest import acting_as, login
 
 
 @pytest.fixture
@@ -42,8 +41,8 @@ def test_another_name_is_refused_with_both_names_and_the_masked_number(tree, eve
 def test_the_page_refuses_and_changes_nothing(app, tree, event):
     person = make_person(tree.town_a, seq=31, name="张三")
     client = app.test_client()
+    login(client, tree.worker_a)
     with app.app_context():
-        client.post("/login", data={"username": tree.worker_a.username, "password": PASSWORD})
         page = client.post(f"/awards/{event.id}/nominate/person", follow_redirects=True, data={
             "category": services.get_category(event, "先进劳模").id, "name": "李春花",
             "id_number": make_id_number(seq=31, sex=None), "org_code": tree.town_a.code}).get_data(as_text=True)
@@ -62,7 +61,7 @@ def test_a_chosen_correction_renames_and_stays_in_the_persons_history(app, tree,
     assert [(a.object_id, a.before, a.after) for a in renames] == [(str(person.id), {"name": "张三"},
                                                                      {"name": "李春花"})]
     client = app.test_client()
+    login(client, tree.worker_a)
     with app.app_context():
-        client.post("/login", data={"username": tree.worker_a.username, "password": PASSWORD})
         page = client.get(f"/persons/{person.id}").get_data(as_text=True)
     assert "更正姓名：张三 → 李春花" in page

@@ -5,14 +5,14 @@ from caseapp.awards import services
 from caseapp.awards.models import AwardRecipient
 from caseapp.core.db import db
 from caseapp.core.idnumber import make_id_number
-from tests.auth.test_login import login
+from tests.conftest import login
 from tests.conftest import acting_as
 from tests.factories import OrgFactory, UserFactory
 
 
 def _client(app, user):
     c = app.test_client()
-    assert login(c, user.username).status_code == 302
+    login(c, user)
     return c
 
 

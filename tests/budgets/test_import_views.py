@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.auth.test_login import login
+from tests.conftest import login
 from tests.budgets.test_importer import AID, AWARD, FUNDS, HOSTILE, row_counts, seed_bytes
 from tests.factories import OrgFactory, UserFactory
 
@@ -20,7 +20,7 @@ def root(app):
 @pytest.fixture
 def admin_client(app, root):
     client = app.test_client()
-    assert login(client, UserFactory(org=root, roles=["admin"]).username).status_code == 302
+    login(client, UserFactory(org=root, roles=["admin"]))
     return client
 
 
@@ -88,7 +88,7 @@ def test_doc_extension_gets_save_as_hint(admin_client):
 
 def test_non_admin_gets_403(app, root):
     client = app.test_client()
-    login(client, UserFactory(org=root, roles=["reviewer"]).username)
+    login(client, UserFactory(org=root, roles=["reviewer"]))
     assert client.get("/budgets/import").status_code == 403
     assert _upload(client).status_code == 403
     assert client.post("/budgets/import/confirm").status_code == 403

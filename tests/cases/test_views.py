@@ -6,7 +6,8 @@ from sqlalchemy import select
 from caseapp.cases.models import HardshipFile
 from caseapp.core.db import db
 from tests.cases.helpers import open_file_for
-from tests.persons.people import login, new_id, org_tree, user_in
+from tests.conftest import login
+from tests.persons.people import new_id, org_tree, user_in
 
 
 def _new_form(t, number, **extra):

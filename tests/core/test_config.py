@@ -53,3 +53,16 @@ def test_embedded_default_creates_keys_once_and_keeps_them(clean_env, tmp_path):
 def test_unknown_environment_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="CASEAPP_ENV"):
         load_config(str(tmp_path), "staging")
+
+
+def test_tests_hash_passwords_cheaply_and_production_does_not(app):
+    """Hundreds of logins in the suite check a one-round hash; real installations keep werkzeug's scrypt."""
+    from config import BaseConfig
+    from tests.factories import UserFactory
+
+    assert app.config["PASSWORD_HASH_METHOD"] == "pbkdf2:sha256:1" and BaseConfig.PASSWORD_HASH_METHOD == "scrypt"
+    assert UserFactory().password_hash.startswith("pbkdf2:sha256:1$")
+    with app.app_context():
+        from caseapp.auth.services import hash_password
+
+        assert hash_password("十个字符以上的密码").startswith("pbkdf2:sha256:1$")

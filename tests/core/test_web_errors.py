@@ -4,7 +4,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from caseapp.core.db import db
 from caseapp.orgs.models import Organisation
-from tests.factories import PASSWORD, OrgFactory, UserFactory
+from tests.conftest import login
+from tests.factories import OrgFactory, UserFactory
 
 
 class _Orig(Exception):
@@ -22,11 +23,8 @@ def test_database_errors_become_chinese_answers(app, exc, status, words):
 
     app.view_functions["budgets.check"] = boom  # any logged-in page will do
     try:
-        from tests.factories import PASSWORD, UserFactory
-
         client = app.test_client()
-        user = UserFactory()
-        client.post("/login", data={"username": user.username, "password": PASSWORD})
+        login(client, UserFactory())
         resp = client.get("/budgets/check")
         assert resp.status_code == status and words in resp.get_data(as_text=True)
         api = client.get("/budgets/check", headers={"Accept": "application/json"})
@@ -38,9 +36,7 @@ def test_database_errors_become_chinese_answers(app, exc, status, words):
 
 
 def _login(app, client):
-    user = UserFactory(roles=["caseworker"])
-    with app.app_context():
-        assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+    login(client, UserFactory(roles=["caseworker"]))
 
 
 @pytest.mark.parametrize("accept", ["text/html", "application/json"])

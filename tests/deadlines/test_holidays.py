@@ -4,13 +4,13 @@ import datetime as dt
 from caseapp.core.audit import AuditEvent
 from caseapp.core.db import db
 from caseapp.deadlines import services
-from tests.auth.test_login import login
+from tests.conftest import login
 from tests.factories import UserFactory
 
 
 def test_admin_adds_and_deletes_override(client):
     admin = UserFactory(roles=["admin"])
-    login(client, admin.username)
+    login(client, admin)
     resp = client.post("/deadlines/holidays", data={"day": "2027-02-08", "is_workday": "0", "note": "春节调休"})
     assert resp.status_code == 302
     assert services.load_calendar().is_workday(dt.date(2027, 2, 8)) is False
@@ -27,7 +27,7 @@ def test_admin_adds_and_deletes_override(client):
 
 def test_caseworker_cannot_edit_overrides(client):
     user = UserFactory(roles=["caseworker"])
-    login(client, user.username)
+    login(client, user)
     assert client.get("/deadlines/holidays").status_code == 403
     assert client.post("/deadlines/holidays", data={"day": "2027-02-08", "is_workday": "0"}).status_code == 403
     assert services.list_overrides() == []

@@ -1,7 +1,7 @@
 """Deadlines of the 2025 seed resolved to dates, on the CLI and the page."""
 import json
 
-from tests.auth.test_login import login
+from tests.conftest import login
 from tests.deadlines.seeding import AID, AWARD, FUNDS, load_seed
 from tests.factories import OrgFactory, UserFactory
 
@@ -48,9 +48,9 @@ def test_page_lists_deadlines_in_scope_only(app):
     user = UserFactory(org=town)
     outsider = UserFactory(org=other)
     mine, theirs = app.test_client(), app.test_client()
-    login(mine, user.username)
+    login(mine, user)
     page = mine.get("/deadlines/?year=2025").get_data(as_text=True)
     assert "2025年1月28日" in page and "春节前完成救助" in page
-    login(theirs, outsider.username)
+    login(theirs, outsider)
     page = theirs.get("/deadlines/?year=2025").get_data(as_text=True)
     assert "春节前完成救助" not in page

@@ -139,14 +139,15 @@ def test_award_parts_and_events(seeded):
 
 
 def test_project_page_shows_actual_and_status(seeded, client):
-    from tests.factories import PASSWORD, UserFactory
+    from tests.conftest import login
+    from tests.factories import UserFactory
 
     project = db.session.scalar(select(Project).where(Project.code == AID))
     p = _person(seeded, 7)
     _on_file(p, seeded)
     _pay(project, p, 100_000, date(2025, 1, 5))
     user = UserFactory(org=seeded, roles=["reviewer"])
-    client.post("/login", data={"username": user.username, "password": PASSWORD})
+    login(client, user)
     resp = client.post("/indicators/rollup", data={"year": 2025, "next": f"/projects/{project.id}"})
     assert resp.status_code == 302
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)

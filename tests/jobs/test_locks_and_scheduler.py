@@ -15,7 +15,7 @@ from caseapp.jobs.registry import Job, schedule
 from caseapp.jobs.runner import run_job
 from caseapp.jobs.scheduler import InProcessScheduler, next_fire, start_in_process
 from caseapp.reminders.models import Reminder
-from tests.auth.test_login import login
+from tests.conftest import login
 from tests.deadlines.seeding import load_seed
 from tests.factories import OrgFactory, UserFactory
 from tests.jobs.committed import committed_app
@@ -132,7 +132,7 @@ def test_scheduler_not_started_in_tests(app):
 
 def test_banner_and_jobs_page_for_admins(client, monkeypatch):
     admin = UserFactory(roles=["admin"])
-    login(client, admin.username)
+    login(client, admin)
     monkeypatch.setitem(client.application.extensions, "caseapp_started_at", utcnow() - dt.timedelta(hours=2))
     page = client.get("/jobs/").get_data(as_text=True)
     assert "超过一小时没有运行" in page and "各任务最近运行" in page and "deadlines.scan" in page
@@ -141,5 +141,5 @@ def test_banner_and_jobs_page_for_admins(client, monkeypatch):
     assert "超过一小时没有运行" not in client.get("/jobs/").get_data(as_text=True)
     worker = UserFactory(roles=["caseworker"])
     other = client.application.test_client()
-    login(other, worker.username)
+    login(other, worker)
     assert other.get("/jobs/").status_code == 403

@@ -1,5 +1,4 @@
 """The wiring, for real: a Celery worker on the local Redis runs the scan and the sender against an SMTP server."""
-import datetime as dt
 from email import message_from_bytes, policy
 
 import pytest

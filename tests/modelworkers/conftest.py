@@ -1,26 +1,19 @@
-"""Fixtures for 劳模 tests: a small organisation tree, users in it, persons made through the model."""
+"""Fixtures for 劳模 tests: a small organisation tree, users in it, persons from the factory."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 
-from caseapp.core.db import db
 from caseapp.core.idnumber import make_id_number
 from caseapp.orgs.models import Organisation
 from caseapp.persons.models import Person
-from tests.factories import OrgFactory, UserFactory
+from tests.factories import OrgFactory, PersonFactory, UserFactory
 
 
 def make_person(org: Organisation, seq: int = 1, name: str = "张三") -> Person:
     """A person with a valid 身份证号 (seq odd: male), flushed."""
-    number = make_id_number(seq=seq, sex=None)
-    person = Person(name=name, org=org, sex="男" if seq % 2 else "女", birth_date=date(1985, 6, 15))
-    person.set_id_number(number)
-    db.session.add(person)
-    db.session.flush()
-    return person
+    return PersonFactory(org_id=org.id, name=name, id_number=make_id_number(seq=seq, sex=None))
 
 
 @dataclass

@@ -1,15 +1,14 @@
 """劳模 pages: list with filters, register form, detail masked, edit, benefit rules; scope 404s."""
 from caseapp.core.idnumber import make_id_number
 from caseapp.modelworkers import services
-from tests.auth.test_login import login
-from tests.conftest import acting_as
+from tests.conftest import acting_as, login
 
 ID = make_id_number(seq=401)
 
 
 def _client(app, user):
     c = app.test_client()
-    assert login(c, user.username).status_code == 302
+    login(c, user)
     return c
 
 

@@ -9,7 +9,7 @@ from caseapp.core.db import db
 from caseapp.payments import caps, ledger, services
 from caseapp.payments.models import (BudgetCounter, CategoryCounter, IdempotencyKey, LedgerEntry, PaymentEvent,
                                      PaymentItem)
-from tests.conftest import acting_as
+from tests.conftest import acting_as, login
 from tests.payments.conftest import make_award, make_person, make_recipient
 
 
@@ -107,7 +107,6 @@ def test_refused_roster_page_leaves_no_row_and_no_reservation(app, world):
     import io
 
     from caseapp.budgets.models import Project
-    from tests.factories import PASSWORD
     from tests.payments.conftest import id_number
     from tests.xlsx import workbook
 
@@ -126,8 +125,8 @@ def test_refused_roster_page_leaves_no_row_and_no_reservation(app, world):
             ["P-AWD", "表彰奖励", "郑三", id_number(3), None, ""]]
     data = workbook(["项目编码", "发放类型", "姓名", "身份证号", "金额(元)", "发放事由"], rows)
     client = app.test_client()
+    login(client, world.caseworker)
     with app.app_context():
-        client.post("/login", data={"username": world.caseworker.username, "password": PASSWORD})
         resp = client.post("/rosters/payment/import", data={"file": (io.BytesIO(data), "发放名单.xlsx")},
                            content_type="multipart/form-data", follow_redirects=True)
     assert "整批未登记" in resp.get_data(as_text=True) and "预算不足" in resp.get_data(as_text=True)

@@ -12,15 +12,13 @@ from caseapp.core.audit import AuditEvent
 from caseapp.core.db import db
 from caseapp.payments import services
 from caseapp.payments.models import PaymentItem
-from tests.conftest import acting_as
-from tests.factories import PASSWORD
+from tests.conftest import acting_as, login
 from tests.payments.conftest import id_number, make_person
 
 
 def _client(app, user):
     c = app.test_client()
-    with app.app_context():
-        assert c.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+    login(c, user)
     return c
 
 

@@ -36,14 +36,6 @@ def user_in(org: Organisation, *roles: str):
     return UserFactory(org=org, roles=list(roles) or ["caseworker"])
 
 
-def login(client, user) -> None:
-    """Log ``client`` in as ``user`` (factory password)."""
-    from tests.factories import PASSWORD
-
-    resp = client.post("/login", data={"username": user.username, "password": PASSWORD})
-    assert resp.status_code == 302
-
-
 def api_headers(user) -> dict:
     """Bearer headers for ``user`` (a fresh API token); commits the test's setup so far.
 

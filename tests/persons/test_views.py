@@ -7,7 +7,8 @@ from caseapp.core.audit import AuditEvent
 from caseapp.core.db import db
 from caseapp.persons.services import register_person
 from tests.conftest import acting_as
-from tests.persons.people import login, new_id, org_tree, user_in
+from tests.conftest import login
+from tests.persons.people import new_id, org_tree, user_in
 
 
 def _person(user, name="张三", **kw):

@@ -11,7 +11,7 @@ from caseapp.core.db import db, utcnow
 from caseapp.deadlines.scan import scan
 from caseapp.reminders import delivery, mail
 from caseapp.reminders.models import Reminder, ReminderDigest
-from tests.auth.test_login import login
+from tests.conftest import login
 from tests.deadlines.seeding import load_seed
 from tests.factories import OrgFactory, UserFactory
 
@@ -73,7 +73,7 @@ def test_failures_back_off_then_dead_letter_and_admin_retries(queued, outbox, mo
     db.session.refresh(digest)
     assert digest.status == "dead" and digest.attempts == 3
     admin = UserFactory(roles=["admin"], org=queued.org)
-    login(client, admin.username)
+    login(client, admin)
     page = client.get("/jobs/").get_data(as_text=True)
     assert "发送失败的提醒邮件" in page and "重新发送" in page and "ConnectionRefusedError" in page
     assert client.post(f"/reminders/digests/{digest.id}/retry").status_code == 302
@@ -93,10 +93,10 @@ def test_expired_lease_of_a_crashed_sender_is_retried(queued, outbox):
 def test_cli_send_and_user_page(queued, outbox, app, client):
     out = app.test_cli_runner().invoke(args=["reminders", "send", "--json"])
     assert out.exit_code == 0 and json.loads(out.stdout) == {"sent": 1, "failed": 0}
-    login(client, queued.username)
+    login(client, queued)
     page = client.get("/reminders/").get_data(as_text=True)
     assert "我的提醒" in page and "还有7天" in page and "已发送" in page
     other, other_client = UserFactory(roles=["caseworker"]), app.test_client()
-    login(other_client, other.username)
+    login(other_client, other)
     assert "还有7天" not in other_client.get("/reminders/").get_data(as_text=True)
     assert db.session.scalar(select(Reminder.digest_id).limit(1)) is not None

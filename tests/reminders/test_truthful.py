@@ -7,7 +7,7 @@ from email import policy
 from caseapp.core.db import db, utcnow
 from caseapp.deadlines.scan import scan
 from caseapp.reminders import delivery
-from tests.auth.test_login import login
+from tests.conftest import login
 from tests.factories import OrgFactory, UserFactory
 from tests.payments.conftest import make_filed, make_person
 from tests.reminders.test_sender import outbox  # noqa: F401  (the fixture)
@@ -24,7 +24,7 @@ def test_an_overdue_review_has_the_same_due_date_in_the_list_and_the_email(app, 
     msg = email.message_from_bytes(next(outbox.glob("*.eml")).read_bytes(), policy=policy.default)
     body = msg.get_body(("plain",)).get_content()
     assert "2025年12月2日" in body and "2026年11月30日" not in body and "需在" not in body
-    login(client, worker.username)
+    login(client, worker)
     page = client.get("/reminders/").get_data(as_text=True)
     assert "2025年12月2日" in page and "2026年11月30日" not in page
 
@@ -33,7 +33,7 @@ def test_the_scheduler_banner_waits_until_a_beat_was_due(app, client, monkeypatc
     from caseapp.jobs.models import SchedulerHeartbeat
 
     admin = UserFactory(roles=["admin"])
-    login(client, admin.username)
+    login(client, admin)
     monkeypatch.setitem(app.extensions, "caseapp_started_at", utcnow())  # just started: nothing has had time to run
     assert "没有运行" not in client.get("/jobs/").get_data(as_text=True)
     monkeypatch.setitem(app.extensions, "caseapp_started_at", utcnow() - dt.timedelta(hours=2))

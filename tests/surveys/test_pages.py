@@ -7,7 +7,7 @@ from sqlalchemy import select
 from caseapp.core.audit import AuditEvent
 from caseapp.core.db import db
 from caseapp.surveys.models import Survey
-from tests.persons.people import login
+from tests.conftest import login
 from tests.surveys.helpers import fill_sheet, pay, people
 
 
