@@ -7,7 +7,6 @@ from caseapp.core.db import db
 from caseapp.core.errors import Conflict, ValidationFailed
 from caseapp.core.uow import after_commit, unit_of_work
 from caseapp.orgs.models import Organisation
-from tests.factories import OrgFactory
 
 
 def _orgs(code: str) -> int:
