@@ -116,27 +116,24 @@ def category_edit(event_id: int, category_id: int):
 @login_required
 def nominate_person(event_id: int):
     """Nominate a person in an individual category."""
-    def work(event) -> str:
-        form = _nomination_form(PersonNominationForm, event)
-        _valid(form)
-        r = recipients.nominate_person(event, services.get_category(event, form.category.data),
-                                       name=form.name.data, id_number=form.id_number.data,
-                                       org_code=form.org_code.data, correct_name=form.correct_name.data)
-        return f"已提名 {r.display_name}（{r.category.name}）"
-
-    return _act(event_id, work)
+    return _nominate(event_id, PersonNominationForm, recipients.nominate_person,
+                     ("name", "id_number", "org_code", "correct_name"))
 
 
 @bp.route("/<int:event_id>/nominate/collective", methods=["POST"])
 @login_required
 def nominate_collective(event_id: int):
     """Nominate a 先进集体."""
+    return _nominate(event_id, CollectiveNominationForm, recipients.nominate_collective,
+                     ("name", "org_code", "contact_name", "contact_phone"))
+
+
+def _nominate(event_id: int, form_class, nominate, fields: tuple[str, ...]):
     def work(event) -> str:
-        form = _nomination_form(CollectiveNominationForm, event)
+        form = _nomination_form(form_class, event)
         _valid(form)
-        r = recipients.nominate_collective(event, services.get_category(event, form.category.data),
-                                           name=form.name.data, org_code=form.org_code.data,
-                                           contact_name=form.contact_name.data, contact_phone=form.contact_phone.data)
+        r = nominate(event, services.get_category(event, form.category.data),
+                     **{name: getattr(form, name).data for name in fields})
         return f"已提名 {r.display_name}（{r.category.name}）"
 
     return _act(event_id, work)
