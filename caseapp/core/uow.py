@@ -153,6 +153,18 @@ def after_commit(callback: Callable[[], None]) -> None:
 
 
 @contextmanager
+def rehearsal() -> Iterator[None]:
+    """A nested transaction that is always undone: a dry run sees its own writes, then nothing of them stays."""
+    nested = db.session.begin_nested()
+    try:
+        yield
+        db.session.flush()
+    finally:
+        if nested.is_active:
+            nested.rollback()
+
+
+@contextmanager
 def savepoint() -> Iterator[None]:
     """A nested transaction: whatever the block wrote is undone if it raises (the error propagates)."""
     nested = db.session.begin_nested()

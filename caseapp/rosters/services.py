@@ -13,10 +13,9 @@ from caseapp.core import excel
 from caseapp.core.audit import record
 from caseapp.core.calendar import local_today
 from caseapp.core.context import Principal
-from caseapp.core.db import db
 from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.core.scoping import principal_or_deny, require_role
-from caseapp.core.uow import savepoint
+from caseapp.core.uow import rehearsal, savepoint
 from caseapp.persons.names import NameMismatch
 from caseapp.rosters.base import RosterContext, RosterKind, RowErrors, get_kind
 
@@ -172,16 +171,8 @@ def _duplicate(cells: dict[str, str], roster: RosterKind, number: int, first_see
 def _apply(roster: RosterKind, clean: list[dict], ctx: RosterContext, dry_run: bool) -> tuple[int, int]:
     """Write the rows in the caller's transaction, all or nothing; a dry run writes inside a savepoint and
     undoes it."""
-    if not dry_run:
-        with savepoint():
-            return roster.apply_rows(clean, ctx)
-    nested = db.session.begin_nested()
-    try:
-        counts = roster.apply_rows(clean, ctx)
-        db.session.flush()
-        return counts
-    finally:
-        nested.rollback()
+    with savepoint() if not dry_run else rehearsal():
+        return roster.apply_rows(clean, ctx)
 
 
 def error_workbook(kind: str, data: bytes, errors: list[RowError]) -> bytes:
