@@ -1,7 +1,9 @@
 """Payments benchmark on PostgreSQL: registration under every cap vs bare INSERTs; batch approve and pay.
 
-Usage: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/payments.py [N]
-A throw-away database is created on the server and dropped afterwards. Prints the figures.
+Usage: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/payments.py [N] [--general-path]
+A throw-away database is created on the server and dropped afterwards. Prints the figures. ``--general-path``
+registers without the PostgreSQL single statement (``caseapp/payments/fastpath.py``): the figure that says
+whether that second way of running the same pieces is worth keeping.
 """
 from __future__ import annotations
 
@@ -146,7 +148,13 @@ def _timed(fn) -> float:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 1000
+    if "--general-path" in sys.argv:
+        from caseapp.payments import fastpath
+
+        fastpath.applies = lambda *_args: False
+        print("（通用路径：不使用 PostgreSQL 单语句登记）")
     with throwaway_database() as url:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         app.instance_path = tempfile.mkdtemp()
