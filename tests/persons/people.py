@@ -7,6 +7,7 @@ from itertools import count
 
 from caseapp.core.idnumber import make_id_number
 from caseapp.orgs.models import Organisation
+from tests.conftest import login  # noqa: F401  (re-exported: the one login helper lives in conftest)
 from tests.factories import OrgFactory, UserFactory
 
 _seq = count(1)

@@ -1,5 +1,6 @@
 """Out-of-range and malformed input at the survey endpoints answers a Chinese 4xx, never a 500."""
-from tests.persons.people import api_headers, login
+from tests.conftest import login
+from tests.persons.people import api_headers
 from tests.surveys.helpers import pay, people
 
 HUGE = 10**20
