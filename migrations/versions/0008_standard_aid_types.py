@@ -1,7 +1,7 @@
 """standard aid types
 
 Revision ID: 0008
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 09:00:00.000000
 
 Data only: the six standard 帮扶类型, so that a fresh installation can register its first payment without
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
