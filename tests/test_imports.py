@@ -23,7 +23,9 @@ def _modules() -> dict[str, Path]:
 
 
 def _top_level_imports(path: Path, name: str, modules: dict[str, Path]) -> set[str]:
-    """The project modules that loading ``name`` imports (``from a import b`` counts b when it is a module)."""
+    """The project modules that loading ``name`` imports: ``from a import b`` counts ``a.b`` when it is a
+    module (like ``import a.b``, which loads the package ``a`` first but does not depend on what it defines),
+    and ``a`` when ``b`` is one of its attributes."""
     is_package = path.name == "__init__.py"
     imported: set[str] = set()
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
@@ -34,8 +36,10 @@ def _top_level_imports(path: Path, name: str, modules: dict[str, Path]) -> set[s
             if node.level:
                 anchor = name.split(".")[: len(name.split(".")) - node.level + (1 if is_package else 0)]
                 base = ".".join([*anchor, *([node.module] if node.module else [])])
-            imported.add(base)
-            imported |= {f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in modules}
+            submodules = {f"{base}.{alias.name}" for alias in node.names} & set(modules)
+            imported |= submodules
+            if len(submodules) < len(node.names):  # attributes of ``base`` itself, not only its submodules
+                imported.add(base)
     return {m for m in imported if m in modules and m != name}
 
 
