@@ -9,13 +9,18 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from caseapp.budgets.budget_history import budget_on, changes_of, initial_budget
+from sqlalchemy import select
+
 from caseapp.budgets.models import Indicator, Project
+from caseapp.core.db import db
+from caseapp.core.scoping import ancestor_ids
 from caseapp.evaluation import scoring
 from caseapp.evaluation.models import EvaluationItem, ProjectEvaluation
 from caseapp.evaluation.results import ExecutionResult, IndicatorResult, ProjectResult
-from caseapp.evaluation.settings import GROUP_LABELS, Settings, settings_for
+from caseapp.evaluation.settings import GROUP_LABELS, Settings, org_paths, settings_for_many
 from caseapp.indicators.rollup import RollupRow, compute_rows, year_facts
 from caseapp.indicators.services import Facts
+from caseapp.orgs.models import Organisation
 
 
 def group_of(indicator: Indicator) -> str:
@@ -47,6 +52,7 @@ class _Context:
     settings: Settings
     changes: list
     evaluation: ProjectEvaluation | None
+    department: str  #: 主管部门
 
 
 def score_projects(projects: list[Project], evaluations: dict[int, ProjectEvaluation],
@@ -61,15 +67,16 @@ def score_projects(projects: list[Project], evaluations: dict[int, ProjectEvalua
         else:
             live.setdefault(as_of or (ev.as_of if ev else default_as_of(p.year)), []).append(p)
     changes = changes_of([p.id for p in projects])
-    settings: dict[tuple[int, int], Settings] = {}  # one look-up per organisation, not per project
+    org_ids = sorted({p.org_id for p in projects})
+    settings = settings_for_many(org_ids, projects[0].year) if projects else {}
+    departments = departments_of(org_ids)
     for day, group in live.items():
         indicators = [i for p in group for i in p.indicators]
         facts = year_facts(group[0].year, day, indicators)
         rows = {r.indicator.id: r for r in compute_rows(facts, indicators)}
         for p in group:
-            key = (p.org_id, p.year)
-            settings[key] = settings.get(key) or settings_for(*key)
-            ctx = _Context(facts, rows, settings[key], changes[p.id], evaluations.get(p.id))
+            ctx = _Context(facts, rows, settings[p.org_id], changes[p.id], evaluations.get(p.id),
+                           departments[p.org_id])
             results[p.id] = score_project(p, day, ctx)
     return [results[p.id] for p in projects]
 
@@ -102,7 +109,7 @@ def score_project(project: Project, as_of: date, ctx: _Context) -> ProjectResult
     total = sum((r.score for r in [execution, *indicators] if r.score is not None), Decimal("0.00"))
     ev = ctx.evaluation
     result = ProjectResult(
-        project.id, project.code, project.name, project.year, department_of(project), project.org.name, as_of,
+        project.id, project.code, project.name, project.year, ctx.department, project.org.name, as_of,
         ev.status if ev else None, project.goal_text, ev.overall_actual if ev else "", execution, indicators,
         total, scoring.grade(total, ctx.settings.grade_bands), settings=ctx.settings.as_json(),
         submitted_by=ev.submitted_by if ev else None, reviewed_by=ev.reviewed_by if ev else None)
@@ -114,12 +121,12 @@ def _custom(item: EvaluationItem | None, settings: Settings) -> int | None:
     return item.weight_centi if item is not None and settings.spread == "custom" else None
 
 
-def department_of(project: Project) -> str:
-    """主管部门: the top organisation of the project's tree (the county union)."""
-    org = project.org
-    while org.parent is not None:
-        org = org.parent
-    return org.name
+def departments_of(org_ids: list[int]) -> dict[int, str]:
+    """主管部门 of each organisation: the top organisation of its tree (the county union), in two queries."""
+    roots = {oid: (ancestor_ids(path) or [oid])[0] for oid, path in org_paths(org_ids).items()}
+    names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_(set(roots.values())))).all())
+    return {oid: names[root] for oid, root in roots.items()}
 
 
 def _execution(project: Project, ctx: _Context, budget: int, weight: int) -> ExecutionResult:

@@ -138,7 +138,8 @@ def _projects(org: Organisation, year: int) -> list[Project]:
     """Every project of the organisation's subtree for the year: its whole budget."""
     stmt = (select(Project).join(Organisation, Organisation.id == Project.org_id)
             .where(Project.year == year, Organisation.path.startswith(org.path, autoescape=True))
-            .options(selectinload(Project.indicators), selectinload(Project.plan_points)).order_by(Project.code))
+            .options(selectinload(Project.indicators), selectinload(Project.plan_points),
+                     selectinload(Project.org)).order_by(Project.code))
     return list(db.session.scalars(stmt))
 
 

@@ -39,7 +39,8 @@ def evaluations_of(project_ids: list[int]) -> dict[int, ProjectEvaluation]:
 def year_projects(year: int, code: str | None = None) -> list[Project]:
     """The year's projects the actor can read (own subtree and above), with plans and indicators."""
     stmt = (scoped_with_ancestors(select(Project), Project.org_id).where(Project.year == year)
-            .options(selectinload(Project.indicators), selectinload(Project.plan_points)).order_by(Project.code))
+            .options(selectinload(Project.indicators), selectinload(Project.plan_points),
+                     selectinload(Project.org)).order_by(Project.code))
     if code:
         stmt = stmt.where(Project.code == code)
     projects = list(db.session.scalars(stmt))

@@ -62,14 +62,29 @@ def _from_row(row: EvaluationSetting, org_name: str) -> Settings:
 
 def settings_for(org_id: int, year: int) -> Settings:
     """The settings of the nearest organisation at or above ``org_id`` that has a row for ``year``."""
-    path = db.session.scalar(select(Organisation.path).where(Organisation.id == org_id)) or ""
-    chain = ancestor_ids(path) or [org_id]
+    return settings_for_many([org_id], year)[org_id]
+
+
+def org_paths(org_ids) -> dict[int, str]:
+    """The tree path of each organisation ("/1/4/")."""
+    return dict(db.session.execute(select(Organisation.id, Organisation.path)
+                                   .where(Organisation.id.in_(org_ids))).all())
+
+
+def settings_for_many(org_ids: list[int], year: int) -> dict[int, Settings]:
+    """:func:`settings_for` of many organisations in three queries."""
+    paths = org_paths(org_ids)
+    chains = {oid: ancestor_ids(paths.get(oid) or "") or [oid] for oid in org_ids}
+    wanted = {oid for chain in chains.values() for oid in chain}
     rows = {r.org_id: r for r in db.session.scalars(select(EvaluationSetting).where(
-        EvaluationSetting.year == year, EvaluationSetting.org_id.in_(chain)))}
-    for oid in reversed(chain):
-        if oid in rows:
-            return _from_row(rows[oid], db.session.get(Organisation, oid).name)
-    return DEFAULTS
+        EvaluationSetting.year == year, EvaluationSetting.org_id.in_(wanted)))}
+    names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_(rows))).all()) if rows else {}
+    found = {}
+    for oid, chain in chains.items():
+        owner = next((o for o in reversed(chain) if o in rows), None)
+        found[oid] = _from_row(rows[owner], names[owner]) if owner is not None else DEFAULTS
+    return found
 
 
 def save_settings(org_id: int, year: int, new: Settings) -> EvaluationSetting:

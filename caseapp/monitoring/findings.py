@@ -21,7 +21,8 @@ RED_WINDOW_DAYS = 10
 
 def _projects(year: int) -> list[Project]:
     stmt = (scoped(select(Project), Project.org_id).where(Project.year == year).order_by(Project.code)
-            .options(selectinload(Project.indicators), selectinload(Project.plan_points)))
+            .options(selectinload(Project.indicators), selectinload(Project.plan_points),
+                     selectinload(Project.org)))
     return list(db.session.scalars(stmt))
 
 

@@ -15,9 +15,9 @@ from caseapp.core.calendar import month_end
 from caseapp.core.db import db
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.core.scoping import require_org_in_scope, require_role
-from caseapp.evaluation.compute import department_of, kind_of
+from caseapp.evaluation.compute import departments_of, kind_of
 from caseapp.evaluation.services import year_projects
-from caseapp.evaluation.settings import Settings, settings_for
+from caseapp.evaluation.settings import Settings, settings_for_many
 from caseapp.evaluation.workflow import EDIT_ROLES
 from caseapp.indicators.rollup import RollupRow, compute_rows, year_facts
 from caseapp.monitoring import lights
@@ -124,8 +124,10 @@ def monitor_projects(projects: list[Project], month: int) -> list[ProjectMonitor
     rows = {r.indicator.id: r for r in compute_rows(facts, indicators)}
     reports = _reports([p.id for p in projects], month)
     changes = changes_of([p.id for p in projects])
+    org_ids = sorted({p.org_id for p in projects})
+    settings, departments = settings_for_many(org_ids, year), departments_of(org_ids)
     return [_monitor(p, month, facts.paid_fen.get(p.id, 0), rows, reports.get(p.id), changes[p.id],
-                     settings_for(p.org_id, year)) for p in projects]
+                     settings[p.org_id], departments[p.org_id]) for p in projects]
 
 
 def year_monitoring(year: int, month: int, code: str | None = None) -> list[ProjectMonitor]:
@@ -141,14 +143,14 @@ def _reports(project_ids: list[int], month: int) -> dict[int, MonitoringReport]:
 
 
 def _monitor(project: Project, month: int, spent: int, rows: dict[int, RollupRow], report: MonitoringReport | None,
-             changes: list, settings: Settings) -> ProjectMonitor:
+             changes: list, settings: Settings, department: str) -> ProjectMonitor:
     day = month_end(project.year, month)
     budget = budget_on(project, changes, day)
     planned = max((p.percent for p in project.plan_points if p.month <= month), default=0)
     rate = lights.percent(spent, budget)
     light = lights.light(rate, Decimal(planned), settings.light_green_gap, settings.light_yellow_gap)
     items = {i.indicator_id: i for i in report.items} if report else {}
-    result = ProjectMonitor(project.id, project.code, project.name, department_of(project), project.org.name,
+    result = ProjectMonitor(project.id, project.code, project.name, department, project.org.name,
                             project.year, month, initial_budget(project, changes), budget, spent, rate, planned,
                             light, [_indicator(i, rows.get(i.id), items.get(i.id), day, settings)
                                     for i in project.indicators])
