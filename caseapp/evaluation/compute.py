@@ -23,8 +23,15 @@ from caseapp.indicators.services import Facts
 from caseapp.orgs.models import Organisation
 
 
+#: the importer's category of an indicator → the scoring group (成本 counts with 产出 in the 10/50/30/10 scheme)
+_CATEGORY_GROUPS = {"output": "output", "cost": "output", "benefit": "benefit", "satisfaction": "satisfaction"}
+
+
 def group_of(indicator: Indicator) -> str:
-    """output / benefit / satisfaction from the 一级 and 二级 labels (满意度 filed under 效益 counts as 满意度)."""
+    """output / benefit / satisfaction: the importer's category, else from the 一级 and 二级 labels (满意度 filed
+    under 效益 counts as 满意度)."""
+    if indicator.category in _CATEGORY_GROUPS:
+        return _CATEGORY_GROUPS[indicator.category]
     if "满意" in indicator.level1 or "满意" in indicator.level2:
         return "satisfaction"
     if "效益" in indicator.level1:
@@ -101,7 +108,8 @@ def score_project(project: Project, as_of: date, ctx: _Context) -> ProjectResult
     budget = budget_on(project, ctx.changes, as_of)
     weight_rows = [scoring.WeightRow("execution", "execution", None, budget > 0)] + [
         scoring.WeightRow(i.id, group_of(i), _custom(items.get(i.id), ctx.settings),
-                          not (items.get(i.id) and items[i.id].not_applicable)) for i in project.indicators]
+                          not (items.get(i.id) and items[i.id].not_applicable), i.weight)
+        for i in project.indicators]
     weights = scoring.effective_weights(weight_rows, ctx.settings.group_weights)
     execution = _execution(project, ctx, budget, weights["execution"])
     indicators = [_indicator(i, ctx.rows.get(i.id), items.get(i.id), weights[i.id], ctx.settings)

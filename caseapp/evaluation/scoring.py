@@ -88,21 +88,27 @@ def spread(group_centi: int, n: int) -> list[int]:
 
 @dataclass(frozen=True)
 class WeightRow:
-    """One scored line: the execution row or an indicator, its group, an edited weight, whether it applies."""
+    """One scored line: the execution row or an indicator, its group, an edited weight, whether it applies,
+    and the 分值/权重 the document gave it."""
 
     key: Hashable
     group: str
     custom_centi: int | None
     applicable: bool
+    document: Decimal | None = None
 
 
 def nominal_weights(rows: list[WeightRow], group_weights: dict) -> dict:
-    """Each row's weight before rescaling: the group's edited weights when all of its rows have one, else equal."""
+    """Each row's weight before rescaling, group by group: the evaluator's edited weights when every row of the
+    group has one; else the document's 分值 when every row has one (their proportions, scaled to the group's
+    weight); else equal shares."""
     result = {}
     for group, group_centi in group_weights.items():
         members = [r for r in rows if r.group == group]
         if members and all(r.custom_centi is not None for r in members):
             result.update({r.key: r.custom_centi for r in members})
+        elif members and all(r.document is not None for r in members) and sum(r.document for r in members) > 0:
+            result.update(_largest_remainder({r.key: Decimal(r.document) for r in members}, group_centi))
         else:
             result.update(zip([r.key for r in members], spread(group_centi, len(members))))
     return result
@@ -111,15 +117,20 @@ def nominal_weights(rows: list[WeightRow], group_weights: dict) -> dict:
 def effective_weights(rows: list[WeightRow], group_weights: dict) -> dict:
     """The weights scored: rows that do not apply get 0 and the others are rescaled to exactly 100 points."""
     nominal = nominal_weights(rows, group_weights)
-    kept = {r.key: nominal[r.key] for r in rows if r.applicable}
-    total = sum(kept.values())
+    kept = {r.key: Decimal(nominal[r.key]) for r in rows if r.applicable}
     result = {r.key: 0 for r in rows}
-    if total == 0:
+    if sum(kept.values()) == 0:
         return result
-    exact = {k: Decimal(w) * FULL / total for k, w in kept.items()}
-    floors = {k: int(v) for k, v in exact.items()}
-    order = sorted(kept, key=lambda k: exact[k] - floors[k], reverse=True)  # stable: table order breaks ties
-    for k in order[:FULL - sum(floors.values())]:
-        floors[k] += 1
-    result.update(floors)
+    result.update(_largest_remainder(kept, FULL))
     return result
+
+
+def _largest_remainder(shares: dict, total: int) -> dict:
+    """Integers proportional to ``shares`` adding up to exactly ``total`` (table order breaks ties)."""
+    whole = sum(shares.values())
+    exact = {k: v * total / whole for k, v in shares.items()}
+    floors = {k: int(v) for k, v in exact.items()}
+    order = sorted(shares, key=lambda k: exact[k] - floors[k], reverse=True)  # stable sort keeps table order
+    for k in order[:total - sum(floors.values())]:
+        floors[k] += 1
+    return floors

@@ -16,7 +16,8 @@ from caseapp.orgs.models import Organisation
 GROUPS = ("execution", "output", "benefit", "satisfaction")
 GROUP_LABELS = {"execution": "预算执行率", "output": "产出指标", "benefit": "效益指标", "satisfaction": "满意度指标"}
 LE_FORMULAS = {"domain": "超出指标值按比例扣分，达到2倍时得0分", "ratio": "超出时得分 = 分值 × 指标值 ÷ 实际值"}
-SPREADS = {"equal": "各组分值平均分配到组内指标", "custom": "允许按项目逐项调整指标分值（每组合计不变）"}
+SPREADS = {"equal": "组内按文件分值比例分配，文件无分值时平均分配",
+           "custom": "另允许按项目逐项调整指标分值（每组合计不变）"}
 
 
 @dataclass(frozen=True)

@@ -110,18 +110,38 @@ def test_nothing_not_applicable_keeps_the_nominal_weights():
         "execution": 1000, 1: 2000, 2: 3000, 3: 3000, 4: 1000}
 
 
+def test_document_weights_set_the_proportions_inside_a_group():
+    """分值 10/10/10/20 from the document over 产出: kept when the group weighs 50, scaled when it weighs 40."""
+    rows = [scoring.WeightRow("execution", "execution", None, True)] + [
+        scoring.WeightRow(i, "output", None, True, D(w)) for i, w in enumerate((10, 10, 10, 20))] + [
+        scoring.WeightRow(9, "benefit", None, True, None), scoring.WeightRow(10, "satisfaction", None, True, D(5))]
+    nominal = scoring.nominal_weights(rows, DEFAULTS.group_weights)
+    assert [nominal[i] for i in range(4)] == [1000, 1000, 1000, 2000] and nominal[10] == 1000
+    scaled = scoring.nominal_weights(rows, {**DEFAULTS.group_weights, "output": 4000, "benefit": 4000})
+    assert [scaled[i] for i in range(4)] == [800, 800, 800, 1600] and scaled[9] == 4000
+
+
+def test_edited_weights_win_over_the_document_and_a_partial_document_is_ignored():
+    rows = [scoring.WeightRow(1, "output", 3000, True, D(10)), scoring.WeightRow(2, "output", 2000, True, D(40)),
+            scoring.WeightRow(3, "benefit", None, True, D(10)), scoring.WeightRow(4, "benefit", None, True, None)]
+    nominal = scoring.nominal_weights(rows, DEFAULTS.group_weights)
+    assert nominal[1] == 3000 and nominal[2] == 2000 and nominal[3] == nominal[4] == 1500
+
+
 group_weights = st.lists(st.integers(0, 10000), min_size=3, max_size=3).map(sorted).map(
     lambda cuts: {"execution": cuts[0], "output": cuts[1] - cuts[0], "benefit": cuts[2] - cuts[1],
                   "satisfaction": 10000 - cuts[2]})
+document_weight = st.one_of(st.none(), st.decimals(0, 100, places=2))
 rows_strategy = st.lists(st.tuples(st.sampled_from(["output", "benefit", "satisfaction"]),
-                                   st.one_of(st.none(), st.integers(0, 10000)), st.booleans()), max_size=25)
+                                   st.one_of(st.none(), st.integers(0, 10000)), st.booleans(), document_weight),
+                         max_size=25)
 
 
 @settings(max_examples=400, deadline=None)
 @given(group_weights, rows_strategy, st.booleans())
 def test_effective_weights_always_sum_to_100(groups, drawn, execution_applies):
     rows = [scoring.WeightRow("execution", "execution", None, execution_applies)] + [
-        scoring.WeightRow(i, g, c, a) for i, (g, c, a) in enumerate(drawn)]
+        scoring.WeightRow(i, g, c, a, d) for i, (g, c, a, d) in enumerate(drawn)]
     weights = scoring.effective_weights(rows, groups)
     assert set(weights) == {r.key for r in rows} and all(w >= 0 for w in weights.values())
     assert all(weights[r.key] == 0 for r in rows if not r.applicable)
@@ -133,11 +153,13 @@ def test_effective_weights_always_sum_to_100(groups, drawn, execution_applies):
 
 
 @settings(max_examples=200, deadline=None)
-@given(group_weights, st.lists(st.sampled_from(["output", "benefit", "satisfaction"]), max_size=25))
-def test_equal_spread_keeps_each_group_exact(groups, drawn):
+@given(group_weights, st.lists(st.tuples(st.sampled_from(["output", "benefit", "satisfaction"]), document_weight),
+                               max_size=25))
+def test_each_group_keeps_its_weight_exactly(groups, drawn):
+    """Equal spreads and the document's 分值 scaled to the group both add up to the group's weight."""
     rows = [scoring.WeightRow("execution", "execution", None, True)] + [
-        scoring.WeightRow(i, g, None, True) for i, g in enumerate(drawn)]
+        scoring.WeightRow(i, g, None, True, d) for i, (g, d) in enumerate(drawn)]
     nominal = scoring.nominal_weights(rows, groups)
-    for group in {"output", "benefit", "satisfaction"} & set(drawn):
+    for group in {"output", "benefit", "satisfaction"} & {g for g, _d in drawn}:
         assert sum(nominal[r.key] for r in rows if r.group == group) == groups[group]
     assert nominal["execution"] == groups["execution"]

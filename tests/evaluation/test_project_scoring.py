@@ -110,3 +110,19 @@ def test_not_applicable_needs_a_reason(union):
     with pytest.raises(ValidationFailed, match="不适用须说明理由"):
         services.update_indicator(union.project(AID), union.indicator(AID, "满意率").id,
                                   IndicatorChange(not_applicable=True))
+
+
+def test_the_documents_weights_and_categories_are_the_defaults(union):
+    """A document with a 分值 column (other provinces): its proportions inside each group, its 一级 category."""
+    from decimal import Decimal
+
+    from caseapp.core.db import db
+
+    for level3, weight in (("救助人数", 20), ("救助率", 10), ("救助时效", 10), ("救助总成本", 10)):
+        union.indicator(AID, level3).weight = Decimal(weight)
+    union.indicator(AID, "提高工会影响力").category = "satisfaction"  # the importer read it as a 满意度 indicator
+    db.session.flush()
+    got = _by_level3(services.project_result(union.project(AID), date(2025, 12, 31)))
+    assert [got[n].weight for n in ("救助人数", "救助率", "救助时效", "救助总成本")] == [20, 10, 10, 10]
+    assert got["提高工会影响力"].group == "satisfaction" and got["提高工会影响力"].weight == 5
+    assert got["社会稳定"].weight == 30 and got["满意率"].weight == 5
