@@ -7,6 +7,8 @@ from typing import Any, Callable
 from flask import request
 
 from caseapp.core.errors import ValidationFailed
+from caseapp.core.limits import INT32
+from caseapp.core.text import TextError, refuse_controls
 
 SPEC: dict[str, dict[str, dict]] = {}
 _TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "object": dict, "array": list}
@@ -22,15 +24,35 @@ def validate(value: Any, schema: dict, path: str = "") -> None:
         raise ValidationFailed(f"{path or '请求体'} 应为{_TYPE_ZH[kind]}", field=path or None)
     if "enum" in schema and value not in schema["enum"]:
         raise ValidationFailed(f"{path} 只能是：{'、'.join(map(str, schema['enum']))}", field=path)
-    if kind in ("integer", "number") and "minimum" in schema and value < schema["minimum"]:
-        raise ValidationFailed(f"{path} 不能小于 {schema['minimum']}", field=path)
-    if kind == "string" and len(value) > schema.get("maxLength", 10_000):
-        raise ValidationFailed(f"{path} 太长（最多 {schema['maxLength']} 个字符）", field=path)
+    if kind in ("integer", "number"):
+        _check_range(value, schema, path)
+    if kind == "string":
+        _check_text(value, schema, path)
     if kind == "object":
         _validate_object(value, schema, path)
     if kind == "array":
         for i, item in enumerate(value):
             validate(item, schema.get("items", {}), f"{path}[{i}]")
+
+
+def _check_range(value, schema: dict, path: str) -> None:
+    """``minimum``/``maximum``; an integer without its own maximum holds at most 32 bits (the ids' range)."""
+    low = schema.get("minimum", -INT32 - 1 if schema.get("type") == "integer" else None)
+    high = schema.get("maximum", INT32 if schema.get("type") == "integer" else None)
+    if low is not None and value < low:
+        raise ValidationFailed(f"{path} 不能小于 {low}", field=path)
+    if high is not None and value > high:
+        raise ValidationFailed(f"{path} 不能大于 {high}", field=path)
+
+
+def _check_text(value: str, schema: dict, path: str) -> None:
+    limit = schema.get("maxLength", 10_000)
+    if len(value) > limit:
+        raise ValidationFailed(f"{path} 太长（最多 {limit} 个字符）", field=path)
+    try:
+        refuse_controls(value)
+    except TextError as exc:
+        raise ValidationFailed(f"{path} {exc}", field=path) from None
 
 
 def _validate_object(value: dict, schema: dict, path: str) -> None:

@@ -26,8 +26,6 @@ class User(UserMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(default=True)
     #: bumped on logout, password change and disabling: every older session cookie stops working
     session_generation: Mapped[int] = mapped_column(default=1)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -81,11 +79,12 @@ class ApiToken(db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed logins per client address, to slow down guessing across many usernames."""
+    """Login attempts per typed account name and per client address (see ``throttle.py``)."""
 
     __tablename__ = "login_throttles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), unique=True)  #: "ip:1.2.3.4"
-    failures: Mapped[int] = mapped_column(default=0)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    key: Mapped[str] = mapped_column(String(100), unique=True)  #: "acct:<keyed hash>" or "ip:<keyed hash>"
+    failures: Mapped[int] = mapped_column(default=0)  #: attempts counted since the key last started over
+    last_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  #: attempts before this are refused

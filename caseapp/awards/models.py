@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.budgets.models import Project
 from caseapp.core.crypto import EncryptedString
+from caseapp.core import limits
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.ddl import protect_append_only
 from caseapp.orgs.models import Organisation
@@ -51,10 +52,10 @@ class AwardCategory(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("award_events.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))  #: 先进劳模, 先进集体 …
+    name: Mapped[str] = limits.text(100, "类别名称")  #: 先进劳模, 先进集体 …
     kind: Mapped[str] = mapped_column(String(12))  #: individual (a person) / collective (an organisation)
-    max_count: Mapped[int] = mapped_column(default=0)  #: 名额: confirmed recipients may not exceed it
-    amount_fen: Mapped[int] = mapped_column(default=0)  #: 奖励 per awardee, 分
+    max_count: Mapped[int] = limits.integer(0, 100_000, "名额", default=0)  #: confirmed recipients never exceed it
+    amount_fen: Mapped[int] = limits.money(limits.PAYMENT_YUAN, "奖励金额", default=0)  #: per awardee
     source_text: Mapped[str] = mapped_column(Text, default="")  #: where the prefilled cap/amount came from
 
     event: Mapped[AwardEvent] = relationship(back_populates="categories")

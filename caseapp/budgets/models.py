@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.core import limits
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.ddl import protect_append_only
 from caseapp.orgs.models import Organisation
@@ -32,9 +33,9 @@ class Project(db.Model):
     code_generated: Mapped[bool] = mapped_column(default=False, server_default=false())
     name: Mapped[str] = mapped_column(String(300))  #: 项目名称
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)  #: owning organisation
-    budget_fen: Mapped[int] = mapped_column(default=0)  #: 预算数 in 分
-    fiscal_fen: Mapped[int] = mapped_column(default=0)  #: 其中：财政资金
-    other_fen: Mapped[int] = mapped_column(default=0)  #: 其他资金
+    budget_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "预算数", default=0)
+    fiscal_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "财政资金", default=0)
+    other_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "其他资金", default=0)
     purpose: Mapped[str] = mapped_column(Text, default="")  #: 资金用途
     goal_text: Mapped[str] = mapped_column(Text, default="")  #: 绩效目标
     source_unit: Mapped[str] = mapped_column(String(8), default="万元")  #: unit the document used

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.cases import vocab
 from caseapp.core.crypto import EncryptedString, HashColumn
+from caseapp.core import limits
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.ddl import protect_append_only
 from caseapp.orgs.models import Organisation
@@ -44,11 +45,11 @@ class HardshipFile(db.Model):
     marital_status: Mapped[str] = mapped_column(String(10), default="")  #: 婚姻状况
     health_status: Mapped[str] = mapped_column(String(10), default="")  #: 健康状况
     disability: Mapped[str] = mapped_column(String(10), default="无")  #: 残疾类别
-    own_income_fen: Mapped[int] = mapped_column(default=0)  #: 本人月收入, 分
-    family_size: Mapped[int] = mapped_column(default=1)  #: 家庭人口 (including the person)
-    family_income_fen: Mapped[int] = mapped_column(default=0)  #: 家庭月总收入, 分
+    own_income_fen: Mapped[int] = limits.money(limits.MONTHLY_INCOME_YUAN, "本人月收入", default=0)
+    family_size: Mapped[int] = limits.integer(1, 99, "家庭人口", default=1)  #: including the person
+    family_income_fen: Mapped[int] = limits.money(limits.MONTHLY_INCOME_YUAN, "家庭月总收入", default=0)
     #: 家庭人均月收入 (分, rounded down), stored so that lists can filter and sort by it
-    per_capita_income_fen: Mapped[int] = mapped_column(default=0)
+    per_capita_income_fen: Mapped[int] = limits.money(limits.MONTHLY_INCOME_YUAN, "家庭人均月收入", default=0)
     housing: Mapped[str] = mapped_column(String(20), default="")  #: 住房
     is_zero_employment: Mapped[bool] = mapped_column(default=False)  #: 零就业家庭
     is_single_parent: Mapped[bool] = mapped_column(default=False)  #: 单亲
@@ -57,7 +58,7 @@ class HardshipFile(db.Model):
     #: 困难类别 the thresholds suggested when the income was last entered (None: no threshold or above it)
     suggested_category: Mapped[str | None] = mapped_column(String(10))
     category: Mapped[str | None] = mapped_column(String(10))  #: 困难类别 chosen by the caseworker
-    category_reason: Mapped[str | None] = mapped_column(Text)  #: why the choice differs from the suggestion
+    category_reason: Mapped[str | None] = limits.long_text(500, "困难类别调整理由")  #: why it differs from the suggestion
     main_cause: Mapped[str] = mapped_column(String(10))  #: 主要致困原因
     secondary_causes: Mapped[list] = mapped_column(JSON, default=list)  #: 次要致困原因, at most 3
     needs: Mapped[list] = mapped_column(JSON, default=list)  #: 帮扶需求
@@ -96,14 +97,14 @@ class FamilyMember(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("hardship_files.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = limits.text(100, "家庭成员姓名")
     relation: Mapped[str] = mapped_column(String(20))  #: 与申请人关系
     id_number: Mapped[str | None] = mapped_column(EncryptedString)  #: 身份证号 (Fernet), optional
     id_hash: Mapped[str | None] = mapped_column(HashColumn(), index=True)  #: keyed hash for look-ups
     id_masked: Mapped[str | None] = mapped_column(String(24))
-    income_fen: Mapped[int] = mapped_column(default=0)  #: 月收入, 分
-    health: Mapped[str] = mapped_column(String(20), default="")
-    school_or_work: Mapped[str] = mapped_column(String(200), default="")  #: 单位或学校
+    income_fen: Mapped[int] = limits.money(limits.MONTHLY_INCOME_YUAN, "家庭成员月收入", default=0)
+    health: Mapped[str] = limits.text(20, "健康状况", default="")
+    school_or_work: Mapped[str] = limits.text(200, "单位或学校", default="")
 
     file: Mapped[HardshipFile] = relationship(back_populates="members")
 
@@ -118,7 +119,7 @@ class FileStatusChange(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(10))  #: None for the creation
     to_status: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(String(20))  #: 退档/解困 reason, or 年度复核
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = limits.long_text(2000, "说明", default="")
     effective_on: Mapped[date] = mapped_column()  #: the business date of the change
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(100))
@@ -141,8 +142,8 @@ class HardshipThreshold(db.Model):
     year: Mapped[int] = mapped_column()
     #: the union whose subtree the bounds apply to; the most specific one wins
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    deep_max_fen: Mapped[int] = mapped_column()  #: 人均月收入 at or below: 深度困难
-    relative_max_fen: Mapped[int] = mapped_column()  #: 人均月收入 at or below: 相对困难
+    deep_max_fen: Mapped[int] = limits.money(limits.MONTHLY_INCOME_YUAN, "深度困难标准")  #: 人均月收入 at or below
+    relative_max_fen: Mapped[int] = limits.money(limits.MONTHLY_INCOME_YUAN, "相对困难标准")  #: 人均月收入 at or below
     basis: Mapped[str] = mapped_column(Text, default="")  #: e.g. "当地低保标准 ×1.5（待确认）"
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

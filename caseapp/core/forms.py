@@ -5,8 +5,10 @@ from typing import Callable, TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, TextAreaField
 
 from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core.text import TextError, clean_text, refuse_controls
 
 T = TypeVar("T")
 
@@ -22,6 +24,28 @@ class BaseForm(FlaskForm):
 
     class Meta:
         locales = ["zh_CN", "zh"]
+
+    def validate(self, extra_validators=None) -> bool:
+        """Clean every text field first (control characters and lone surrogates refused), then validate."""
+        refused = self._clean_text()
+        valid = super().validate(extra_validators)
+        for field, message in refused:
+            field.errors = [*field.errors, message]
+        return valid and not refused
+
+    def _clean_text(self) -> list:
+        refused = []
+        for field in self:
+            if not isinstance(field.data, str):
+                continue
+            try:
+                if isinstance(field, PasswordField):
+                    refuse_controls(field.data)  # a password is checked, never changed
+                else:
+                    field.data = clean_text(field.data, multiline=isinstance(field, TextAreaField))
+            except TextError as exc:
+                refused.append((field, f"{field.label.text}{exc}"))
+        return refused
 
     def error_text(self) -> str:
         """Every field error in one Chinese sentence, for a flash or a refusal."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,6 +35,15 @@ MSG_X_POSITION = "身份证号中的X只能出现在最后一位"
 MSG_LEGACY = "这是15位旧身份证号，请填写18位新号码"
 MSG_CHECK = "身份证号校验位不正确，请逐位核对"
 MSG_SEX = "性别与身份证号第17位不符"
+MSG_REGION = "身份证号前6位不是有效的行政区划代码，请逐位核对"
+
+#: GB/T 2260 province codes (digits 1-2); 81/82/83 are the 港澳台居民居住证 numbers (810000, 820000, 830000)
+PROVINCES = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+                       "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+                       "65", "81", "82", "83"})
+_RESIDENCE_PERMITS = ("81", "82", "83")
+#: full-width digits and X typed with a Chinese input method: the only characters converted, never guessed at
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
 
 
 class IdNumberError(ValueError):
@@ -112,7 +120,7 @@ def _clean(raw: object) -> str:
         raise IdNumberError(MSG_SCIENTIFIC)  # a float cannot hold 18 digits
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
         raise IdNumberError(MSG_CHARS)
-    text = unicodedata.normalize("NFKC", str(raw)).strip().upper()
+    text = str(raw).translate(_FULL_WIDTH).strip(" \t\r\n\u3000").upper()
     if not text:
         raise IdNumberError(MSG_EMPTY)
     if _SCIENTIFIC.match(text):
@@ -134,6 +142,16 @@ def _check_shape(text: str) -> None:
         raise IdNumberError(f"身份证号应为18位，现在是{len(text)}位")
     if "X" in text[:17]:
         raise IdNumberError(MSG_X_POSITION)
+    if not is_valid_region(text[:6]):
+        raise IdNumberError(MSG_REGION)
+
+
+def is_valid_region(code: str) -> bool:
+    """A plausible 行政区划代码: a real province, a county below it (港澳台 permits: exactly x10000 … 830000)."""
+    province, rest = code[:2], code[2:]
+    if province in _RESIDENCE_PERMITS:
+        return rest == "0000"
+    return province in PROVINCES and rest != "0000"
 
 
 def _birth_date(text: str, today: date) -> date:

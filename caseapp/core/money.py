@@ -12,6 +12,8 @@ _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _BIG_UNITS = ("", "万", "亿", "万亿")
+#: far above any union's budget, far below a 64-bit column: larger input is refused before any arithmetic
+_MAX_FEN = 10**17
 #: 大写 stops at 万亿 groups; beyond that the amount is not a union budget anyway.
 _MAX_UPPER_YUAN = 10**16 - 1
 
@@ -21,13 +23,19 @@ class MoneyError(ValueError):
 
 
 def to_fen(amount: str | Decimal | int | float, unit: str) -> int:
-    """Convert an amount written in 万元/元/分 to integer 分, rounding half up."""
+    """Convert an amount written in 万元/元/分 to integer 分; a part smaller than 1 分 is refused, not rounded."""
     if unit not in UNIT_FEN:
         raise MoneyError(f"不支持的金额单位“{unit}”，只能是万元、元或分")
     value = _to_decimal(amount)
     if value < 0:
         raise MoneyError(f"金额不能为负数：{amount}")
-    return int((value * UNIT_FEN[unit]).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if value > _MAX_FEN / UNIT_FEN[unit]:
+        raise MoneyError(f"金额过大：{str(amount).strip()[:30]}")
+    fen = value * UNIT_FEN[unit]
+    if fen != fen.to_integral_value():
+        places = {"万元": 6, "元": 2}.get(unit, 0)
+        raise MoneyError(f"金额只能精确到分（{unit}最多 {places} 位小数）：“{str(amount).strip()[:30]}”")
+    return int(fen)
 
 
 def _to_decimal(amount: str | Decimal | int | float) -> Decimal:
@@ -50,11 +58,11 @@ def _to_decimal(amount: str | Decimal | int | float) -> Decimal:
 
 def _parse_text(text: str) -> Decimal:
     """Parse '1,000.50', '１９０．００', ' -5 ' into a Decimal; refuse anything else."""
-    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace(",", "")
+    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text[:200])).replace(",", "")
     negative = cleaned.startswith("-")
     digits = cleaned[1:] if negative else cleaned
-    if not _PLAIN_NUMBER.match(digits):
-        raise MoneyError(f"金额格式不正确：“{text.strip()}”，请填写数字，例如 1000.00")
+    if len(text) > 200 or not _PLAIN_NUMBER.match(digits):
+        raise MoneyError(f"金额格式不正确：“{text.strip()[:30]}”，请填写数字，例如 1000.00")
     try:
         value = Decimal(digits)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this

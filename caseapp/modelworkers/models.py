@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.core import limits
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.orgs.models import Organisation
 from caseapp.persons.models import Person
@@ -36,14 +37,14 @@ class ModelWorker(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)  #: 所属工会
     level: Mapped[str] = mapped_column(String(8), index=True)  #: 级别: 全国 / 省部级 / 市级 / 县级
-    title: Mapped[str] = mapped_column(String(100))  #: 荣誉称号, e.g. 县级劳动模范
-    year_awarded: Mapped[int] = mapped_column()  #: 授予年份
-    awarded_by: Mapped[str] = mapped_column(String(200), default="")  #: 授予单位
+    title: Mapped[str] = limits.text(100, "荣誉称号")  #: e.g. 县级劳动模范
+    year_awarded: Mapped[int] = limits.integer(1950, 2100, "授予年份")
+    awarded_by: Mapped[str] = limits.text(200, "授予单位", default="")
     status: Mapped[str] = mapped_column(String(4), default="在职")  #: 在职 / 退休 / 去世
     is_hardship: Mapped[bool] = mapped_column(default=False, index=True)  #: 困难劳模
-    hardship_reason: Mapped[str] = mapped_column(Text, default="")  #: why the 劳模 is in hardship
+    hardship_reason: Mapped[str] = limits.long_text(2000, "困难原因", default="")
     is_allowance_paid: Mapped[bool] = mapped_column(default=False)  #: whether a 荣誉津贴 is paid
-    allowance_monthly_fen: Mapped[int] = mapped_column(default=0)  #: 荣誉津贴 per month, 分
+    allowance_monthly_fen: Mapped[int] = limits.money(limits.MONTHLY_INCOME_YUAN, "荣誉津贴（每月）", default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -65,14 +66,14 @@ class BenefitRule(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(index=True)  #: the year the rule applies to
+    year: Mapped[int] = limits.integer(*limits.YEARS, "年度", index=True)  #: the year the rule applies to
     shape: Mapped[str] = mapped_column(String(8))  #: fixed / top_up / one_off
     level: Mapped[str | None] = mapped_column(String(8))  #: only 劳模 of this 级别; None = every level
     aid_type: Mapped[str] = mapped_column(String(20), default="劳模帮扶")  #: 发放类型 the payment uses
     hardship_only: Mapped[bool] = mapped_column(default=False)  #: only 困难劳模 qualify
-    amount_fen: Mapped[int | None] = mapped_column()  #: fixed: per year; one_off: once
-    threshold_fen: Mapped[int | None] = mapped_column()  #: top_up: the standard income is topped up to
-    description: Mapped[str] = mapped_column(Text, default="")  #: the rule as written, with its source
+    amount_fen: Mapped[int | None] = limits.money(limits.PAYMENT_YUAN, "金额")  #: fixed: per year; one_off: once
+    threshold_fen: Mapped[int | None] = limits.money(limits.MONTHLY_INCOME_YUAN, "补差标准")  #: top_up: income topped up to
+    description: Mapped[str] = limits.long_text(2000, "规则说明", default="")  #: as written, with its source
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

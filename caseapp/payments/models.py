@@ -11,6 +11,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, t
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.budgets.models import Project  # noqa: F401  (relationship target)
+from caseapp.core import limits
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.ddl import protect_append_only, register_table_ddl
 from caseapp.persons.models import Person  # noqa: F401  (relationship target)
@@ -55,7 +56,7 @@ class AidCap(db.Model):
     __table_args__ = (CheckConstraint("cap_fen >= 0", name="cap_nonnegative"),)
 
     aid_type_id: Mapped[int] = mapped_column(ForeignKey("aid_types.id"), primary_key=True)
-    cap_fen: Mapped[int] = mapped_column()  #: yearly cap per person in 分
+    cap_fen: Mapped[int] = limits.money(limits.PAYMENT_YUAN, "每人每年上限")
 
 
 class PaymentSetting(db.Model):
@@ -115,7 +116,7 @@ class PaymentItem(db.Model):
     #: "p<person id>" or "r<recipient id>" (集体): at most one live item per recipient per award event
     recipient_key: Mapped[str] = mapped_column(String(24))
     recipient_name: Mapped[str] = mapped_column(String(200))  #: 姓名 or 集体名称 when registered
-    amount_fen: Mapped[int] = mapped_column()
+    amount_fen: Mapped[int] = limits.money(limits.PAYMENT_YUAN, "金额")
     year: Mapped[int] = mapped_column()  #: the project's fiscal year (per-person yearly caps)
     period: Mapped[str] = mapped_column(String(8))  #: "2025" or "2025-Q2" per PaymentSetting.period_kind
     reason: Mapped[str] = mapped_column(Text, default="")  #: 发放事由
@@ -215,9 +216,9 @@ class BudgetCounter(db.Model):
     )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
-    reserved_fen: Mapped[int] = mapped_column(default=0)  #: items registered but not yet paid
-    paid_fen: Mapped[int] = mapped_column(default=0)  #: ledger total (payments minus reversals)
-    cap_fen: Mapped[int] = mapped_column()  #: copy of projects.budget_fen, refreshed on every reservation
+    reserved_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "已占用", default=0)  #: registered, not yet paid
+    paid_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "已支付", default=0)  #: payments minus reversals
+    cap_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "预算数")  #: copy of projects.budget_fen, refreshed on reservation
 
 
 class CategoryCounter(db.Model):
@@ -241,8 +242,8 @@ class PersonAidCounter(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     aid_type_id: Mapped[int] = mapped_column(ForeignKey("aid_types.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
-    used_fen: Mapped[int] = mapped_column(default=0)
-    cap_fen: Mapped[int] = mapped_column()  #: copy of aid_caps.cap_fen, refreshed on every reservation
+    used_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "已用", default=0)
+    cap_fen: Mapped[int] = limits.money(limits.PAYMENT_YUAN, "每人每年上限")  #: copy of aid_caps.cap_fen
 
 
 # --------------------------------------------------------------------------- the ledger (rules: ledger.py)
@@ -268,7 +269,7 @@ class LedgerEntry(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     aid_type_id: Mapped[int] = mapped_column(ForeignKey("aid_types.id"))
     year: Mapped[int] = mapped_column(index=True)  #: the project's fiscal year
-    amount_fen: Mapped[int] = mapped_column()  #: signed: payments positive, reversals negative
+    amount_fen: Mapped[int] = limits.money(limits.PAYMENT_YUAN, "金额", signed=True)  #: payments positive, reversals negative
     kind: Mapped[str] = mapped_column(String(4))  #: 发放 / 冲正 / 退回
     entry_date: Mapped[date] = mapped_column()  #: 发放日期 or the reversal's date
     bank_batch: Mapped[str | None] = mapped_column(String(60))

@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from caseapp.core import limits
 from caseapp.core.calendar import local_today
 from caseapp.core.db import db, utcnow
 from caseapp.core.errors import Conflict, DomainError, ValidationFailed
@@ -183,10 +184,10 @@ def _resolve_line(project, line: Line, label: str, aid: Aid | None, person, awar
 
 
 def check_amount(amount_fen) -> int:
-    """The amount in 分, if a positive integer; else a Chinese validation error."""
+    """The amount in 分, if a positive integer within the column's bound; else a Chinese validation error."""
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
         raise ValidationFailed("金额必须是大于 0 的整数（分）", field="amount_fen")
-    return amount_fen
+    return limits.check(PaymentItem.amount_fen, amount_fen, field="amount_fen")
 
 
 def _repeats(resolved: list[Resolved]) -> list[tuple[str, DomainError]]:

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from caseapp.awards import services
@@ -67,8 +68,12 @@ def test_category_edit_and_db_checks(award_project, tree):
         with pytest.raises(ValidationFailed):
             services.add_category(event, name="先进女职工", kind="individual", max_count=3)
     db.session.add(AwardCategory(event_id=event.id, name="负数", kind="individual", max_count=-1, amount_fen=0))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(ValidationFailed, match="名额"):  # the model's declared range refuses it before SQL
         db.session.flush()
+    db.session.rollback()
+    with pytest.raises(IntegrityError):  # and the database's CHECK behind it
+        db.session.execute(insert(AwardCategory).values(event_id=event.id, name="负数", kind="individual",
+                                                        max_count=-1, amount_fen=0))
 
 
 def test_only_admins_create_and_other_trees_see_nothing(award_project, tree):

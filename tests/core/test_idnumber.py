@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caseapp.core.idnumber import (
+    PROVINCES,
     IdNumber,
     IdNumberError,
     check_char,
@@ -55,6 +56,22 @@ def test_surrounding_whitespace_and_full_width_digits_accepted() -> None:
     full_width = "１１０１０５１９４９１２３１００２Ｘ"
     assert parse_id_number(f"  {full_width}\t", today=TODAY).value == STANDARD_EXAMPLE
     assert parse_id_number(f"\u3000{STANDARD_EXAMPLE} \n", today=TODAY).value == STANDARD_EXAMPLE
+
+
+@pytest.mark.parametrize("region", ["000000", "990101", "130000", "710101", "810101", "001234"])
+def test_region_code_must_be_a_real_province_and_county(region: str) -> None:
+    assert "行政区划代码" in error_of(with_check(f"{region}19850615001"))
+
+
+@pytest.mark.parametrize("region", ["130434", "110105", "650102", "810000", "820000", "830000"])
+def test_real_regions_and_residence_permits_are_accepted(region: str) -> None:
+    assert parse_id_number(with_check(f"{region}19850615001"), today=TODAY).region_code == region
+
+
+@pytest.mark.parametrize("lookalike", ["①", "¹", "𝟏", "١"])
+def test_digits_that_only_look_like_digits_are_refused_not_guessed(lookalike: str) -> None:
+    number = with_check("13043419850615001")
+    assert error_of(lookalike + number[1:]) == "身份证号只能由数字和末位的X组成"
 
 
 def test_male_number() -> None:
@@ -163,9 +180,12 @@ def test_make_id_number_rejects_bad_arguments(kwargs: dict[str, object]) -> None
         make_id_number(**kwargs)  # type: ignore[arg-type]
 
 
+#: real-looking regions: a province, then anything but 0000
+regions = st.builds(lambda p, rest: p + rest, st.sampled_from(sorted(PROVINCES - {"81", "82", "83"})),
+                    st.from_regex(r"[0-9]{4}", fullmatch=True).filter(lambda r: r != "0000"))
 ids = st.builds(
     make_id_number,
-    region=st.from_regex(r"[1-9][0-9]{5}", fullmatch=True),
+    region=regions,
     birth=st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
     seq=st.integers(min_value=0, max_value=999),
     sex=st.none(),
@@ -173,7 +193,7 @@ ids = st.builds(
 
 
 @given(
-    region=st.from_regex(r"[1-9][0-9]{5}", fullmatch=True),
+    region=regions,
     birth=st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
     seq=st.integers(min_value=0, max_value=999),
 )

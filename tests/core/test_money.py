@@ -16,14 +16,27 @@ from caseapp.core.money import MoneyError, format_wan, format_yuan, rmb_upper, t
     ("１９０．００", "万元", 190_000_000),
     ("１，０００.５", "元", 100_050),
     (" 12 ", "分", 12),
-    (Decimal("0.005"), "元", 1),
-    (Decimal("0.004"), "元", 0),
-    ("0.0000005", "万元", 1),
+    (Decimal("0.010"), "元", 1),
+    ("0.000001", "万元", 1),
     (0.1, "元", 10),
     (7, "元", 700),
 ])
-def test_to_fen_is_exact_and_rounds_half_up(amount, unit, fen):
+def test_to_fen_is_exact(amount, unit, fen):
     assert to_fen(amount, unit) == fen
+
+
+@pytest.mark.parametrize(("amount", "unit"), [
+    ("0.005", "元"), (Decimal("0.004"), "元"), ("1000.001", "元"), ("0.0000005", "万元"), ("1.5", "分"),
+])
+def test_to_fen_refuses_a_part_smaller_than_one_fen_instead_of_rounding(amount, unit):
+    with pytest.raises(MoneyError, match="只能精确到分"):
+        to_fen(amount, unit)
+
+
+@pytest.mark.parametrize("amount", ["1" + "0" * 26, "9" * 5000, 10**30])
+def test_to_fen_refuses_absurdly_large_amounts(amount):
+    with pytest.raises(MoneyError, match="金额"):
+        to_fen(amount, "元")
 
 
 @pytest.mark.parametrize("garbage", ["", "abc", "1.2.3", "1e5", "¥100", "NaN", "--5", "5-", Decimal("NaN"), True, None])
