@@ -22,6 +22,15 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in ("",) else default
 
 
+def _int_env(name: str, default: int) -> int:
+    value = _env(name)
+    if value is None:
+        return default
+    if not value.strip().isdigit():
+        raise ConfigError(f"{name} 应为非负整数，而不是“{value}”")
+    return int(value)
+
+
 def _read_or_create_key(path: Path, make) -> str:
     """Return the key stored at ``path``, creating it (mode 0600) the first time."""
     if path.exists():
@@ -74,8 +83,17 @@ class BaseConfig:
     WTF_I18N_ENABLED = False
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    #: login throttling (auth/throttle.py): free attempts per account name, then a delay from
+    #: LOGIN_DELAY_SECONDS doubling up to LOGIN_LOCK_SECONDS; per client address a higher limit and a shorter cap
     LOGIN_MAX_FAILURES = 5
+    LOGIN_DELAY_SECONDS = 15
     LOGIN_LOCK_SECONDS = 15 * 60
+    LOGIN_ADDRESS_MAX_FAILURES = 20
+    LOGIN_ADDRESS_MAX_DELAY = 60
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    LOGIN_THROTTLE_STORE = "database"
+    #: reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none)
+    TRUSTED_PROXIES = 0
     #: werkzeug's method for new password hashes (deliberately slow); verification reads the stored method
     PASSWORD_HASH_METHOD = "scrypt"
     PAGE_SIZE = 50
@@ -98,7 +116,9 @@ class BaseConfig:
             TIMEZONE=_env("CASEAPP_TIMEZONE", cls.TIMEZONE),
             BASE_URL=_env("CASEAPP_BASE_URL", cls.BASE_URL),
             SURVEY_PUBLIC_RATE_LIMIT=int(_env("CASEAPP_SURVEY_RATE_LIMIT", str(cls.SURVEY_PUBLIC_RATE_LIMIT))),
+            LOGIN_THROTTLE_STORE=_env("CASEAPP_LOGIN_THROTTLE", cls.LOGIN_THROTTLE_STORE),
         )
+        cfg["TRUSTED_PROXIES"] = _int_env("CASEAPP_TRUSTED_PROXIES", 0)
         cfg["JOBS_IN_PROCESS"] = not cfg["REDIS_URL"]
         db_url = _env("DATABASE_URL")
         cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(db_url) if db_url else None

@@ -1,15 +1,15 @@
 """Creating users, checking passwords, ending sessions, issuing API tokens."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
-from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from caseapp.auth.models import ApiToken, LoginThrottle, User, UserRole
+from caseapp.auth import throttle
+from caseapp.auth.models import ApiToken, User, UserRole
 from caseapp.auth.roles import parse_role
 from caseapp.core.audit import record
 from caseapp.core.db import db, utcnow
@@ -75,47 +75,37 @@ def list_users() -> list[User]:
     return list(db.session.scalars(scoped(select(User), User.org_id).order_by(User.username)))
 
 
-def _locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > utcnow()
+#: one message for a wrong password, an unknown name and a disabled account
+BAD_CREDENTIALS = "用户名或密码错误，或账号已停用"
 
 
-def _throttle_row(ip: str) -> LoginThrottle:
-    key = f"ip:{ip}"
-    row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.key == key))
-    if row is None:
-        row = LoginThrottle(key=key, failures=0, window_start=utcnow())
-        db.session.add(row)
-    elif utcnow() - row.window_start > timedelta(seconds=current_app.config["LOGIN_LOCK_SECONDS"]):
-        row.failures, row.window_start = 0, utcnow()
-    return row
+def authenticate(username: str, password: str, address: str) -> User:
+    """The user for valid credentials, throttled per account name and per client address (``throttle.py``)."""
+    try:
+        return throttle.check(username, address, lambda: _verify(username, password))
+    except throttle.Blocked as exc:
+        raise LoginRefused(f"登录尝试过于频繁，已暂时锁定，请 {_wait_text(exc.seconds)}后再试",
+                           code="throttled") from None
 
 
-def authenticate(username: str, password: str, ip: str) -> User:
-    """Return the user for valid credentials; count failures and lock after too many."""
-    cfg = current_app.config
-    throttle = _throttle_row(ip)
-    if throttle.failures >= cfg["LOGIN_MAX_FAILURES"] * 4:
-        raise LoginRefused("登录失败次数过多，请稍后再试")
+def _verify(username: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.username == username.strip()))
-    if user is not None and _locked(user):
-        raise LoginRefused("该账号因多次登录失败已被暂时锁定，请15分钟后再试")
-    if user is None or not check_password_hash(user.password_hash, password) or not user.is_enabled:
-        throttle.failures += 1
-        if user is not None:
-            _count_failure(user)
-        raise LoginRefused("用户名或密码错误，或账号已停用")
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, utcnow()
+    # an unknown name costs the same hash check as a real one: the answer time tells nothing either
+    valid = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not valid or not user.is_enabled:
+        raise LoginRefused(BAD_CREDENTIALS)
+    user.last_login_at = utcnow()
     _upgrade_hash(user, password)
     return user
 
 
-def _count_failure(user: User) -> None:
-    cfg = current_app.config
-    user.failed_logins += 1
-    if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-        user.locked_until = utcnow() + timedelta(seconds=cfg["LOGIN_LOCK_SECONDS"])
-        user.failed_logins = 0
-        record("user.locked", user, summary="连续登录失败，账号暂时锁定")
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _wait_text(seconds: int) -> str:
+    return f"{seconds} 秒" if seconds < 120 else f"{(seconds + 59) // 60} 分钟"
 
 
 def _upgrade_hash(user: User, password: str) -> None:
@@ -137,7 +127,8 @@ def change_password(user: User, old: str, new: str) -> None:
     check_password_strength(new)
     user.password_hash = hash_password(new)
     end_other_sessions(user)
-    record("user.password_change", user, summary="修改密码")
+    revoked = revoke_tokens(user)
+    record("user.password_change", user, summary=f"修改密码（API 令牌作废 {revoked} 个）")
 
 
 def set_enabled(user: User, enabled: bool) -> None:
@@ -148,6 +139,8 @@ def set_enabled(user: User, enabled: bool) -> None:
         raise ValidationFailed("不能停用自己的账号")
     user.is_enabled = enabled
     end_other_sessions(user)
+    if not enabled:
+        revoke_tokens(user)  # enabling again does not bring old tokens back
     record("user.enable" if enabled else "user.disable", user)
 
 
@@ -161,6 +154,12 @@ def issue_token(user: User) -> str:
     db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token), prefix=token[:10]))
     record("user.token_issue", user, summary="签发 API 令牌")
     return token
+
+
+def revoke_tokens(user: User) -> int:
+    """Revoke every live API token of ``user``; returns how many."""
+    return db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                              .values(revoked_at=utcnow())).rowcount
 
 
 def user_for_token(token: str) -> User | None:

@@ -10,18 +10,12 @@ from caseapp.auth.models import User
 from caseapp.core.audit import record
 from caseapp.core import uow
 from caseapp.core.errors import ValidationFailed
+from caseapp.core.redirects import safe_next
 from caseapp.core.scoping import get_scoped, require_role
 from caseapp.core.web import principal_from_user
 from caseapp.orgs.services import list_orgs
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("budgets.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,7 +31,7 @@ def login():
         login_user(user)
         uow.act_as(principal_from_user(user))
         record("user.login", user)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next"), url_for("budgets.dashboard")))
     return render_template("auth/login.html", form=form)
 
 
