@@ -15,8 +15,9 @@ def create_app(env_name: str | None = None, **overrides) -> Flask:
                 instance_relative_config=True)
     _register_config(app, env_name, overrides)
     _register_extensions(app)
-    from caseapp.core import web
+    from caseapp.core import hardening, web
 
+    hardening.register(app)  # before any route exists: the bounded converters apply to every rule
     web.register(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -37,7 +38,7 @@ def _register_config(app: Flask, env_name: str | None, overrides: dict) -> None:
 
 
 def _register_extensions(app: Flask) -> None:
-    from caseapp.core import crypto
+    from caseapp.core import crypto, limits
     from caseapp.core.db import configure_sqlite, engine_options, is_sqlite
     from caseapp.extensions import csrf, db, login_manager, migrate
 
@@ -50,6 +51,7 @@ def _register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     crypto.init_app(app)
+    limits.install_guard()
     with app.app_context():
         if is_sqlite(db.engine):
             configure_sqlite(db.engine)

@@ -20,7 +20,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAV.append(("cases.index", "困难职工档案", None))
 NAV.append(("cases.thresholds", "困难类别标准", ("admin", "auditor")))
 PER_PAGE = 50
-_SEARCHES = "case_searches"  #: session key of the list's name / 身份证号 searches
+_SEARCHES = "cases"  #: the SavedSearch scope of this list
 BLANK_MEMBER_ROWS = 3
 
 
@@ -43,7 +43,7 @@ def index():
 @bp.route("/search", methods=["POST"])
 @login_required
 def search():
-    """Search files by 姓名 or full 身份证号: the text goes into the session, the URL carries a token."""
+    """Search files by 姓名 or full 身份证号: the text stays on the server, the URL carries a token."""
     try:
         token = remember(_SEARCHES, request.form.get("q", ""))
     except ValidationFailed as exc:

@@ -14,14 +14,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
 from caseapp.core import context, errors
 from caseapp.core.db import db, write_intent
 
 log = logging.getLogger("caseapp.uow")
 #: what the drivers say when the database is busy rather than broken
-_BUSY = ("database is locked", "could not serialize", "deadlock detected")
+_BUSY = ("database is locked", "could not serialize", "deadlock detected", "queuepool limit")
+#: ... and when the connection is gone
+_LOST = ("server closed the connection", "connection refused", "could not connect", "terminating connection",
+         "connection is closed", "connection already closed", "consuming input failed", "connection timeout",
+         "connection to server", "the connection is lost")
 
 
 class WriteConflict(errors.Conflict):
@@ -38,14 +43,29 @@ class DatabaseBusy(errors.Busy):
         super().__init__("数据库繁忙，请稍后重试", code="busy")
 
 
+class ConnectionLost(errors.Busy):
+    """The database connection went away (restart, failover, network): retrying a moment later will work."""
+
+    def __init__(self) -> None:
+        super().__init__("数据库连接暂时中断，请稍后重试", code="unavailable")
+
+
 def database_refusal(exc: Exception) -> errors.DomainError | None:
-    """The Chinese refusal for a database error a user can act on (retry, reload), else None."""
+    """The Chinese refusal for a database error a user can act on (retry, reload, correct), else None."""
     if isinstance(exc, IntegrityError):
         log.warning("integrity error: %s", type(exc.orig).__name__)
         return WriteConflict()
-    if isinstance(exc, OperationalError) and any(sign in str(exc) for sign in _BUSY):
-        log.warning("database busy: %s", type(exc.orig).__name__)
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if isinstance(exc, (OperationalError, SQLAlchemyTimeout)) and any(sign in text for sign in _BUSY):
+        log.warning("database busy: %s", type(exc).__name__)
         return DatabaseBusy()
+    if isinstance(exc, (OperationalError, InterfaceError)) and (exc.connection_invalidated or
+                                                                any(sign in text for sign in _LOST)):
+        log.warning("database connection lost: %s", type(exc.orig).__name__)
+        return ConnectionLost()
+    if isinstance(exc, DataError):  # a value no column holds slipped past the declared limits
+        log.warning("value refused by the database: %s", type(exc.orig).__name__)
+        return errors.ValidationFailed("提交的数值超出允许范围或含有不允许的字符")
     return None
 
 

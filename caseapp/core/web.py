@@ -11,7 +11,8 @@ import logging
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from werkzeug.exceptions import HTTPException
 
 from caseapp.core import context, uow
@@ -19,6 +20,8 @@ from caseapp.core.errors import DomainError
 
 log = logging.getLogger("caseapp.web")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+#: what a 503 (busy, deadlocked, disconnected) tells the client to wait before trying again
+RETRY_AFTER_SECONDS = 5
 
 _MESSAGES = {
     400: "请求有误", 403: "没有权限访问此页面", 404: "页面不存在或无权访问", 405: "不支持的请求方式",
@@ -48,8 +51,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(OperationalError, _db_error)
-    app.register_error_handler(IntegrityError, _db_error)
+    app.register_error_handler(DBAPIError, _db_error)  # OperationalError, IntegrityError, DataError, InterfaceError
+    app.register_error_handler(SQLAlchemyTimeout, _db_error)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -81,9 +84,6 @@ def finish_view(rv):
 
 def _headers(response):
     response.headers["X-Request-Id"] = g.get("request_id", "")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
 
 
@@ -108,15 +108,19 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, code: str | None = None, field: str | None = None):
-    """A Chinese error as JSON for the API or as a page for people (the request's work is rolled back)."""
+    """A Chinese error as JSON for the API or as a page for people (the request's work is rolled back); a 503
+    says when to try again."""
     uow.abandon()
-    rid = g.get("request_id", "")
+    if not g.get("request_id"):  # refused before the request began (CSRF): still traceable
+        g.request_id = context.new_request_id()
+    rid = g.request_id
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else {}
     if wants_json():
         body = {"error": code or str(status), "message": message, "request_id": rid}
         if field:
             body["field"] = field
-        return jsonify(body), status
-    return render_template("error.html", status=status, message=message, request_id=rid), status
+        return jsonify(body), status, headers
+    return render_template("error.html", status=status, message=message, request_id=rid), status, headers
 
 
 def _domain_error(exc: DomainError):
@@ -132,8 +136,9 @@ def _http_error(exc: HTTPException):
     return error_response(status, _MESSAGES.get(status, exc.name), str(status))
 
 
-def _db_error(exc: IntegrityError | OperationalError):
-    """A constraint the services did not foresee: 409; a busy database: 503; both in Chinese, never a bare 500."""
+def _db_error(exc: DBAPIError | SQLAlchemyTimeout):
+    """A constraint the services did not foresee: 409; busy, deadlocked or disconnected: 503; a value a column
+    cannot hold: 422; all in Chinese, never a bare 500."""
     refusal = uow.database_refusal(exc)
     return _domain_error(refusal) if refusal is not None else _unexpected(exc)
 

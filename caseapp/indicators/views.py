@@ -7,6 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from caseapp.core.calendar import local_today
+from caseapp.core.limits import check_year
+from caseapp.core.redirects import safe_next
 from caseapp.indicators import services
 from caseapp.indicators.forms import ManualValueForm
 from caseapp.indicators.rollup import run_rollup
@@ -18,10 +20,10 @@ bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 @login_required
 def rollup():
     """Recompute the year's 完成值 now (otherwise the nightly job does it)."""
-    year = request.form.get("year", type=int) or local_today().year
+    year = check_year(request.form.get("year", type=int) or local_today().year)
     _run, rows = run_rollup(year, min(local_today(), date(year, 12, 31)))
     flash(f"已重新计算 {year} 年度 {len(rows)} 项指标的完成值", "success")
-    return redirect(request.form.get("next") or url_for("budgets.dashboard", year=year))
+    return redirect(safe_next(request.form.get("next"), url_for("budgets.dashboard", year=year)))
 
 
 @bp.route("/<int:indicator_id>/manual", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from caseapp.core import context
 from caseapp.core.calendar import local_today
 from caseapp.core.errors import DomainError, ValidationFailed
+from caseapp.core.redirects import safe_next
 from caseapp.core.templating import NAV
 from caseapp.payments import idempotency, ledger, reports, services, settings, views_files
 from caseapp.payments.forms import ActionForm, BatchRegisterForm, ObjectionForm, RegisterForm, ResolveForm
@@ -113,7 +114,7 @@ def act():
     """Apply one action to the selected items (one or many); all or nothing."""
     form = ActionForm()
     ids = [int(x) for x in request.form.getlist("ids") if x.isdigit()]
-    back = request.form.get("next") or url_for("payments.index")
+    back = safe_next(request.form.get("next"), url_for("payments.index"))
     if not form.validate():
         raise ValidationFailed("提交的内容有误：" + "；".join(f"{k}: {'、'.join(v)}" for k, v in form.errors.items()))
     payload = {"ids": ids, **{k: str(v) for k, v in form.data.items() if k not in ("csrf_token", "idem_key")}}

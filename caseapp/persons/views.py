@@ -17,13 +17,13 @@ from caseapp.persons.search import recall, remember
 bp = Blueprint("persons", __name__, url_prefix="/persons")
 NAV.append(("persons.index", "人员", None))
 
-_SEARCHES = "person_searches"  #: session key: token → {"hash": …} or {"name": …}
+_SEARCHES = "persons"  #: the SavedSearch scope of this list
 
 
 @bp.route("/")
 @login_required
 def index():
-    """Persons in scope; the search comes from a token kept in the session, not from the URL."""
+    """Persons in scope; the search comes from a server-side token, never from the URL."""
     search = recall(_SEARCHES, request.args.get("t"))
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = services.search_persons(search.get("name", ""), id_hash=search.get("hash"), page=page)
@@ -35,7 +35,7 @@ def index():
 @bp.route("/search", methods=["POST"])
 @login_required
 def search():
-    """Turn the posted search text into a session token; a 身份证号 is kept only as its keyed hash."""
+    """Keep the posted search text on the server under a token; a 身份证号 only as its keyed hash."""
     form = PersonSearchForm()
     try:
         token = remember(_SEARCHES, form.q.data if form.validate_on_submit() else "")

@@ -1,0 +1,119 @@
+"""What every request gets before any area sees it: the client's real address behind the configured number of
+trusted proxies, numbers in URLs and query strings bounded, JSON that cannot nest without end or carry NaN, and
+strict response headers (a Content-Security-Policy without inline script, ``no-store`` on every page)."""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Request, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from caseapp.core.errors import ValidationFailed
+from caseapp.core.limits import INT32
+
+#: no inline script or style, nothing from elsewhere, no framing, forms post only here
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+#: JSON deeper than this is refused before it is parsed (the API's own documents nest 4 levels)
+MAX_JSON_DEPTH = 32
+#: a JSON string (skipped whole) or one bracket
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def register(app: Flask) -> None:
+    """Install the proxy handling, bounded converters, the strict request and JSON classes and the headers."""
+    app.wsgi_app = TrustedProxies(app)
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = BoundedRequest
+    app.json = StrictJSONProvider(app)
+    app.after_request(_security_headers)
+
+
+class TrustedProxies:
+    """Werkzeug's ProxyFix for ``TRUSTED_PROXIES`` proxies (read per request): the client address, scheme and
+    host as the nearest trusted proxies saw them. With 0, forwarded headers are ignored (anyone can forge them)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app, self.wrapped, self._fixes = app, app.wsgi_app, {}
+
+    def __call__(self, environ, start_response):
+        count = int(self.app.config.get("TRUSTED_PROXIES") or 0)
+        if not count:
+            return self.wrapped(environ, start_response)
+        if count not in self._fixes:
+            self._fixes[count] = ProxyFix(self.wrapped, x_for=count, x_proto=count, x_host=count)
+        return self._fixes[count](environ, start_response)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` never matches a number beyond the 32-bit ids of this schema: 404, not a database error."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = INT32,  # noqa: A002
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class BoundedArgs(ImmutableMultiDict):
+    """Query and form values: ``get(…, type=int)`` refuses an integer beyond 32 bits in Chinese."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002  (werkzeug's signature)
+        value = super().get(key, default=default, type=type)
+        if type is int and isinstance(value, int) and not -INT32 - 1 <= value <= INT32:
+            raise ValidationFailed(f"参数 {key} 的数值超出允许范围", field=key)
+        return value
+
+
+class BoundedRequest(Request):
+    """Flask's request with bounded argument parsing and refused deep JSON."""
+
+    parameter_storage_class = BoundedArgs
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        """The parsed JSON body; nesting beyond ``MAX_JSON_DEPTH`` is a 422, not a RecursionError."""
+        body = self.get_data(cache=True)
+        if _depth_exceeds(body, MAX_JSON_DEPTH):
+            raise ValidationFailed(f"JSON 嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）")
+        return super().get_json(force=force, silent=silent, cache=cache)
+
+
+def _depth_exceeds(body: bytes, limit: int) -> bool:
+    """True when arrays and objects nest deeper than ``limit`` (brackets inside strings do not count)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    for token in _JSON_TOKENS.finditer(body):
+        char = token.group()
+        if char in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"JSON 中不允许 {name}")
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """JSON without NaN and Infinity (Python accepts them; no database column holds them)."""
+
+    def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_constant", _refuse_constant)
+        return super().loads(s, **kwargs)
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "static":
+        # pages and API answers carry personal data (masked or, after an audited reveal, in full): never cached
+        headers["Cache-Control"] = "no-store"
+    return response
