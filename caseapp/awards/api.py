@@ -7,27 +7,31 @@ from flask import jsonify, request
 
 from caseapp.api import endpoint, json_body
 from caseapp.awards import recipients, services
-from caseapp.awards.models import KINDS, AwardEvent, AwardRecipient
+from caseapp.awards.models import KINDS, AwardCategory, AwardEvent, AwardRecipient
+from caseapp.budgets.models import Project
 from caseapp.budgets.services import get_project_by_code
+from caseapp.core import limits
 from caseapp.core.errors import ValidationFailed
+from caseapp.orgs.models import Organisation
 from caseapp.persons.api import CORRECT_NAME
+from caseapp.persons.models import Person
 
 CATEGORY = {"type": "object", "required": ["name", "kind", "max_count"], "properties": {
-    "name": {"type": "string", "maxLength": 100}, "kind": {"type": "string", "enum": list(KINDS)},
-    "max_count": {"type": "integer", "minimum": 0}, "amount_fen": {"type": "integer", "minimum": 0}}}
+    "name": limits.schema(AwardCategory.name), "kind": {"type": "string", "enum": list(KINDS)},
+    "max_count": limits.schema(AwardCategory.max_count), "amount_fen": limits.schema(AwardCategory.amount_fen)}}
 CREATE_EVENT = {"type": "object", "required": ["project_code", "name", "date"], "properties": {
-    "project_code": {"type": "string", "maxLength": 40}, "name": {"type": "string", "maxLength": 200},
+    "project_code": limits.schema(Project.code), "name": limits.schema(AwardEvent.name),
     "date": {"type": "string", "maxLength": 10, "description": "YYYY-MM-DD"},
     "categories": {"type": "array", "items": CATEGORY,
                    "description": "省略时按项目的绩效指标和规则预填"}}}
 NOMINATE = {"type": "object", "required": ["category"], "properties": {
     "category": {"type": "string", "maxLength": 100, "description": "类别名称"},
     "person": {"type": "object", "required": ["name", "id_number", "org_code"], "properties": {
-        "name": {"type": "string", "maxLength": 100}, "id_number": {"type": "string", "maxLength": 30},
-        "org_code": {"type": "string", "maxLength": 32}, "correct_name": CORRECT_NAME}},
+        "name": limits.schema(Person.name), "id_number": {"type": "string", "maxLength": 30},
+        "org_code": limits.schema(Organisation.code), "correct_name": CORRECT_NAME}},
     "collective": {"type": "object", "required": ["org_code"], "properties": {
-        "name": {"type": "string", "maxLength": 200}, "org_code": {"type": "string", "maxLength": 32},
-        "contact_name": {"type": "string", "maxLength": 100}, "contact_phone": {"type": "string", "maxLength": 30}}}}}
+        "name": limits.schema(AwardRecipient.collective_name), "org_code": limits.schema(Organisation.code),
+        "contact_name": limits.schema(AwardRecipient.contact_name), "contact_phone": {"type": "string", "maxLength": 30}}}}}
 RECIPIENT = {"type": "object", "properties": {
     "id": {"type": "integer"}, "category": {"type": "string"}, "kind": {"type": "string"},
     "status": {"type": "string", "enum": ["提名", "确定", "撤销"]}, "org_code": {"type": "string"},

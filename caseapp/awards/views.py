@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from caseapp.awards import recipients, services
+from caseapp.awards.models import AwardCategory
 from caseapp.awards.forms import (CategoryEditForm, CategoryForm, CollectiveNominationForm, EventForm,
                                   PersonNominationForm, WithdrawForm)
 from caseapp.budgets.services import list_projects, years
@@ -92,7 +93,7 @@ def category_add(event_id: int):
         form = CategoryForm()
         _valid(form)
         services.add_category(event, name=form.name.data, kind=form.kind.data, max_count=form.max_count.data,
-                              amount_fen=yuan_to_fen(form.amount.data, "amount_fen") or 0)
+                              amount_fen=yuan_to_fen(form.amount.data, AwardCategory.amount_fen) or 0)
         return f"已新增类别“{form.name.data}”"
 
     return _act(event_id, work)
@@ -106,7 +107,7 @@ def category_edit(event_id: int, category_id: int):
         category, form = services.get_category(event, category_id), CategoryEditForm()
         _valid(form, "max_count")
         services.update_category(category, max_count=form.max_count.data,
-                                 amount_fen=yuan_to_fen(form.amount.data, "amount_fen") or 0)
+                                 amount_fen=yuan_to_fen(form.amount.data, AwardCategory.amount_fen) or 0)
         return f"已修改类别“{category.name}”"
 
     return _act(event_id, work)

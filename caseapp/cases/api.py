@@ -7,39 +7,48 @@ from flask import jsonify, request
 
 from caseapp.api import endpoint, json_body
 from caseapp.cases import queries, services, vocab
-from caseapp.cases.models import HardshipFile
+from caseapp.cases.models import FamilyMember, FileStatusChange, HardshipFile
+from caseapp.core import limits
 from caseapp.core.errors import ValidationFailed
 from caseapp.persons.api import PERSON, PERSON_IN, person_json
 from caseapp.persons.services import get_person
 
 _TEXT = {"type": "string", "maxLength": 500, "nullable": True}
-_DATE = {"type": "string", "format": "date", "nullable": True}
-_FEN = {"type": "integer", "minimum": 0}
+_DATE = {"type": "string", "format": "date", "nullable": True, "maxLength": 10}
+
+
+def _text(attribute) -> dict:
+    return limits.schema(attribute, nullable=True)
+
+
 MEMBER = {"type": "object", "required": ["name", "relation"], "properties": {
-    "name": {"type": "string", "maxLength": 100}, "relation": {"type": "string", "enum": list(vocab.RELATIONS)},
+    "name": limits.schema(FamilyMember.name), "relation": {"type": "string", "enum": list(vocab.RELATIONS)},
     "id_number": {"type": "string", "maxLength": 30, "nullable": True, "description": "请求时完整填写，响应中脱敏"},
-    "income_fen": _FEN, "health": _TEXT, "school_or_work": _TEXT}}
+    "income_fen": limits.schema(FamilyMember.income_fen), "health": _text(FamilyMember.health),
+    "school_or_work": _text(FamilyMember.school_or_work)}}
 FILE_FIELDS = {
-    "unit_type": _TEXT, "hukou_type": _TEXT, "marital_status": _TEXT, "health_status": _TEXT, "disability": _TEXT,
-    "own_income_fen": _FEN, "family_size": {"type": "integer", "minimum": 1}, "family_income_fen": _FEN,
-    "housing": _TEXT, "medical_insurance": _TEXT, "is_zero_employment": {"type": "boolean"},
+    **{name: _text(getattr(HardshipFile, name)) for name in ("unit_type", "hukou_type", "marital_status",
+                                                              "health_status", "disability", "housing",
+                                                              "medical_insurance", "category_reason")},
+    "own_income_fen": limits.schema(HardshipFile.own_income_fen), "family_size": limits.schema(HardshipFile.family_size),
+    "family_income_fen": limits.schema(HardshipFile.family_income_fen), "is_zero_employment": {"type": "boolean"},
     "is_single_parent": {"type": "boolean"}, "is_dibao": {"type": "boolean"},
     "main_cause": {"type": "string", "enum": list(vocab.CAUSES)},
     "secondary_causes": {"type": "array", "items": {"type": "string", "enum": list(vocab.CAUSES)}},
     "needs": {"type": "array", "items": {"type": "string", "enum": list(vocab.NEEDS)}},
-    "category": {"type": "string", "enum": list(vocab.CATEGORIES), "nullable": True}, "category_reason": _TEXT}
+    "category": {"type": "string", "enum": list(vocab.CATEGORIES), "nullable": True}}
 FILE_IN = {"type": "object", "required": ["main_cause", "family_size", "family_income_fen"], "properties": {
     "person_id": {"type": "integer", "description": "已登记的人员；或用 person 同时登记"},
     "person": PERSON_IN, "applied_on": _DATE, **FILE_FIELDS, "members": {"type": "array", "items": MEMBER}}}
 FILE = {"type": "object", "properties": {
     "id": {"type": "integer"}, "person": PERSON, "org_id": {"type": "integer"}, "status": {"type": "string"},
-    **FILE_FIELDS, "per_capita_income_fen": _FEN, "suggested_category": _TEXT,
+    **FILE_FIELDS, "per_capita_income_fen": limits.schema(HardshipFile.per_capita_income_fen), "suggested_category": _TEXT,
     "applied_on": _DATE, "filed_on": _DATE, "closed_on": _DATE, "close_reason": _TEXT, "review_due": _DATE,
     "members": {"type": "array", "items": MEMBER}}}
 STATUS_IN = {"type": "object", "required": ["status"], "properties": {
     "status": {"type": "string", "enum": list(vocab.STATUSES)},
     "reason": {"type": "string", "enum": list(vocab.CLOSE_REASONS), "nullable": True},
-    "note": _TEXT, "on": _DATE}}
+    "note": _text(FileStatusChange.note), "on": _DATE}}
 
 
 def parse_date(value, field: str) -> date | None:

@@ -5,14 +5,20 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.cases import vocab
+from caseapp.cases.models import FamilyMember, HardshipFile, HardshipThreshold
 from caseapp.cases.vocab import choices
 from caseapp.core.forms import BaseForm
-from caseapp.core.money import MoneyError, to_fen
+from caseapp.core import limits
+from caseapp.core.money import MoneyError
 from caseapp.persons.forms import PersonForm
 
 
 class YuanField(StringField):
-    """An amount typed in 元, held as integer 分 in ``.data``."""
+    """An amount typed in 元, held as integer 分 in ``.data``, within the bound of the column it fills."""
+
+    def __init__(self, label, limit, **kwargs):
+        super().__init__(label, **kwargs)
+        self.limit = limit
 
     def _value(self):
         if self.raw_data:
@@ -24,7 +30,7 @@ class YuanField(StringField):
         self.data = None
         if text:
             try:
-                self.data = to_fen(text, "元")
+                self.data = limits.fen(self.limit, text)
             except MoneyError as exc:
                 raise ValueError(str(exc)) from None
 
@@ -38,12 +44,12 @@ class MemberForm(Form):
     """One household member row (a sub-form: the outer form carries CSRF)."""
 
     id = HiddenField()
-    name = StringField("姓名", validators=[Optional(), Length(max=100)])
+    name = StringField("姓名", validators=[Optional(), *limits.validators(FamilyMember.name)])
     relation = SelectField("关系", choices=choices(vocab.RELATIONS, "—"), validators=[Optional()])
     id_number = StringField("身份证号", validators=[Optional(), Length(max=30)])
-    income_fen = YuanField("月收入（元）", validators=[Optional()])
-    health = StringField("健康", validators=[Optional(), Length(max=20)])
-    school_or_work = StringField("单位或学校", validators=[Optional(), Length(max=200)])
+    income_fen = YuanField("月收入（元）", FamilyMember.income_fen, validators=[Optional()])
+    health = StringField("健康", validators=[Optional(), *limits.validators(FamilyMember.health)])
+    school_or_work = StringField("单位或学校", validators=[Optional(), *limits.validators(FamilyMember.school_or_work)])
 
 
 class FileForm(BaseForm):
@@ -52,10 +58,10 @@ class FileForm(BaseForm):
     marital_status = SelectField("婚姻状况", choices=choices(vocab.MARITAL, "—"), validators=[Optional()])
     health_status = SelectField("健康状况", choices=choices(vocab.HEALTH, "—"), validators=[Optional()])
     disability = SelectField("残疾类别", choices=choices(vocab.DISABILITY), validators=[Optional()])
-    own_income_fen = YuanField("本人月收入（元）", validators=[Optional()])
+    own_income_fen = YuanField("本人月收入（元）", HardshipFile.own_income_fen, validators=[Optional()])
     family_size = IntegerField("家庭人口", default=1, validators=[DataRequired(message="请填写家庭人口"),
                                                              NumberRange(1, 30, message="家庭人口应在 1 到 30 之间")])
-    family_income_fen = YuanField("家庭月总收入（元）", validators=[InputRequired(message="请填写家庭月总收入")])
+    family_income_fen = YuanField("家庭月总收入（元）", HardshipFile.family_income_fen, validators=[InputRequired(message="请填写家庭月总收入")])
     housing = SelectField("住房", choices=choices(vocab.HOUSING, "—"), validators=[Optional()])
     medical_insurance = SelectField("医保状况", choices=choices(vocab.MEDICAL, "—"), validators=[Optional()])
     is_zero_employment = BooleanField("零就业家庭")
@@ -110,6 +116,6 @@ class ReviewForm(BaseForm):
 class ThresholdForm(BaseForm):
     year = IntegerField("年度", validators=[DataRequired(), NumberRange(2000, 2100)])
     org_code = SelectField("适用组织", validators=[DataRequired()])
-    deep_max_fen = YuanField("深度困难：人均月收入不高于（元）", validators=[InputRequired(message="请填写金额")])
-    relative_max_fen = YuanField("相对困难：人均月收入不高于（元）", validators=[InputRequired(message="请填写金额")])
+    deep_max_fen = YuanField("深度困难：人均月收入不高于（元）", HardshipThreshold.deep_max_fen, validators=[InputRequired(message="请填写金额")])
+    relative_max_fen = YuanField("相对困难：人均月收入不高于（元）", HardshipThreshold.relative_max_fen, validators=[InputRequired(message="请填写金额")])
     basis = StringField("依据", validators=[Optional(), Length(max=200)])

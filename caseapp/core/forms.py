@@ -5,7 +5,7 @@ from typing import Callable, TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, TextAreaField
+from wtforms import FieldList, FormField, PasswordField, TextAreaField
 
 from caseapp.core.errors import Conflict, ValidationFailed
 from caseapp.core.text import TextError, clean_text, refuse_controls
@@ -35,7 +35,7 @@ class BaseForm(FlaskForm):
 
     def _clean_text(self) -> list:
         refused = []
-        for field in self:
+        for field in _leaf_fields(self):
             if not isinstance(field.data, str):
                 continue
             try:
@@ -62,6 +62,18 @@ class BaseForm(FlaskForm):
         if isinstance(exc, Conflict) and name == "id_number":  # a number registered elsewhere is not echoed back
             field.raw_data, field.data = [], ""
         return exc.status
+
+
+def _leaf_fields(form):
+    """Every field of ``form``, the rows of its FieldLists and sub-forms included."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from _leaf_fields([entry]) if not isinstance(entry, FormField) else _leaf_fields(entry.form)
+        elif isinstance(field, FormField):
+            yield from _leaf_fields(field.form)
+        else:
+            yield field
 
 
 def submit(form: BaseForm, work: Callable[[], T]) -> tuple[T | None, int]:

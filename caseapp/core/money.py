@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 #: How many 分 one unit of each written unit is worth.
 UNIT_FEN: dict[str, int] = {"万元": 1_000_000, "元": 100, "分": 1}

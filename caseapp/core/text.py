@@ -9,8 +9,9 @@ import re
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 #: every way of breaking a line, including Excel's vertical tab and Unicode's separators
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-#: C0 and C1 controls other than tab and newline, DEL, lone surrogates and the two noncharacters
-_REFUSED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+#: C0 and C1 controls other than tab and newline, DEL, lone surrogates, the replacement character (what a decoder
+#: leaves of broken bytes) and the two noncharacters
+_REFUSED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffd-\uffff]")
 
 
 class TextError(ValueError):
@@ -26,7 +27,7 @@ def refuse_controls(value: str) -> str:
     """Return ``value`` unchanged, or raise TextError when it holds a control character or a lone surrogate."""
     bad = _REFUSED.search(value)
     if bad is not None:
-        kind = "不完整的字符编码" if "\ud800" <= bad.group() <= "\udfff" else "不可见的控制字符"
+        kind = "不完整的字符编码" if "\ud800" <= bad.group() <= "\udfff" or bad.group() == "\ufffd" else "不可见的控制字符"
         raise TextError(f"含有{kind}（{describe(bad.group())}），请删除后重新填写")
     return value
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from caseapp.api import endpoint, json_body
+from caseapp.core import limits
 from caseapp.modelworkers import services
 from caseapp.modelworkers.models import LEVELS, STATUSES, ModelWorker
+from caseapp.orgs.models import Organisation
 from caseapp.orgs.services import get_by_code
 from caseapp.persons.api import CORRECT_NAME
+from caseapp.persons.models import Person
 
 MAX_PER_PAGE = 200
 PERSON = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
@@ -22,14 +25,14 @@ MODEL_WORKER = {"type": "object", "properties": {
     "allowance_monthly_fen": {"type": "integer"}}}
 CREATE = {"type": "object", "required": ["name", "id_number", "org_code", "level", "title", "year_awarded"],
           "properties": {
-              "name": {"type": "string", "maxLength": 100}, "id_number": {"type": "string", "maxLength": 30},
+              "name": limits.schema(Person.name), "id_number": {"type": "string", "maxLength": 30},
               "phone": {"type": "string", "maxLength": 30, "nullable": True}, "correct_name": CORRECT_NAME,
-              "org_code": {"type": "string", "maxLength": 32}, "level": {"type": "string", "enum": list(LEVELS)},
-              "title": {"type": "string", "maxLength": 100}, "year_awarded": {"type": "integer"},
-              "awarded_by": {"type": "string", "maxLength": 200},
+              "org_code": limits.schema(Organisation.code), "level": {"type": "string", "enum": list(LEVELS)},
+              "title": limits.schema(ModelWorker.title), "year_awarded": limits.schema(ModelWorker.year_awarded),
+              "awarded_by": limits.schema(ModelWorker.awarded_by),
               "status": {"type": "string", "enum": list(STATUSES)}, "is_hardship": {"type": "boolean"},
-              "hardship_reason": {"type": "string", "maxLength": 1000}, "is_allowance_paid": {"type": "boolean"},
-              "allowance_monthly_fen": {"type": "integer", "minimum": 0}}}
+              "hardship_reason": limits.schema(ModelWorker.hardship_reason), "is_allowance_paid": {"type": "boolean"},
+              "allowance_monthly_fen": limits.schema(ModelWorker.allowance_monthly_fen)}}
 
 
 def person_json(person) -> dict:

@@ -5,23 +5,27 @@ from datetime import date
 
 from flask import g, jsonify, request
 
+from caseapp.core import limits
 from caseapp.api import endpoint, json_body
 from caseapp.core.errors import ValidationFailed
 from caseapp.payments import idempotency, reports, services
-from caseapp.payments.models import STATUSES
+from caseapp.budgets.models import Project
+from caseapp.payments.models import STATUSES, AidType, Meeting, PaymentItem
 from caseapp.payments.workflow import TRANSITIONS
 
 REGISTER = {"type": "object", "required": ["project_code", "aid_type", "amount_fen"], "properties": {
-    "project_code": {"type": "string", "maxLength": 40}, "aid_type": {"type": "string", "maxLength": 40},
-    "amount_fen": {"type": "integer", "minimum": 1}, "recipient_id": {"type": "integer"},
-    "person_id_number": {"type": "string", "maxLength": 24}, "year": {"type": "integer"},
-    "reason": {"type": "string", "maxLength": 2000}, "evidence": {"type": "string", "maxLength": 2000}}}
+    "project_code": limits.schema(Project.code), "aid_type": limits.schema(AidType.name),
+    "amount_fen": limits.schema(PaymentItem.amount_fen, minimum=1), "recipient_id": {"type": "integer"},
+    "person_id_number": {"type": "string", "maxLength": 24}, "year": {"type": "integer", "minimum": limits.YEARS[0],
+                                                                     "maximum": limits.YEARS[1]},
+    "reason": limits.schema(PaymentItem.reason), "evidence": limits.schema(PaymentItem.evidence)}}
 CREATED = {"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}}
 TRANSITION = {"type": "object", "required": ["action"], "properties": {
-    "action": {"type": "string", "enum": list(TRANSITIONS)}, "reason": {"type": "string", "maxLength": 2000},
-    "meeting_date": {"type": "string"}, "minutes_no": {"type": "string", "maxLength": 60},
-    "attendees": {"type": "string", "maxLength": 2000}, "start_date": {"type": "string"},
-    "date": {"type": "string"}, "batch": {"type": "string", "maxLength": 60}}}
+    "action": {"type": "string", "enum": list(TRANSITIONS)}, "reason": limits.schema(PaymentItem.status_reason),
+    "meeting_date": {"type": "string", "maxLength": 10}, "minutes_no": limits.schema(Meeting.minutes_no),
+    "attendees": limits.schema(Meeting.attendees), "start_date": {"type": "string", "maxLength": 10},
+    "start_reason": limits.schema(PaymentItem.status_reason),
+    "date": {"type": "string", "maxLength": 10}, "batch": limits.schema(PaymentItem.bank_batch)}}
 ITEM = {"type": "object", "properties": {
     "id": {"type": "integer"}, "status": {"type": "string"}, "project_id": {"type": "integer"},
     "aid_type": {"type": "string"}, "amount_fen": {"type": "integer"}, "recipient_name": {"type": "string"},

@@ -7,17 +7,19 @@ from wtforms import (DateField, FileField, HiddenField, IntegerField, SelectFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from caseapp.core.forms import BaseForm
-from caseapp.core.money import MoneyError, to_fen
+from caseapp.core import limits
+from caseapp.core.money import MoneyError
+from caseapp.payments.models import AidType, Meeting, Objection, PaymentItem
 
 
 class YuanField(StringField):
-    """An amount typed in 元 ("1000", "1,000.50"), held as integer 分 in ``fen``."""
+    """A payment amount typed in 元 ("1000", "1,000.50"), held as integer 分 in ``fen`` (within the column's bound)."""
 
     fen: int | None = None
 
     def pre_validate(self, form):
         try:
-            self.fen = to_fen(self.data or "", "元")
+            self.fen = limits.fen(PaymentItem.amount_fen, self.data or "")
         except MoneyError as exc:
             raise ValidationError(str(exc)) from None
         if self.fen <= 0:
@@ -41,8 +43,8 @@ class RegisterForm(KeyedForm):
     id_number = StringField("身份证号", validators=[DataRequired(message="请填写身份证号"), Length(max=24)])
     amount = YuanField("金额（元）")
     on = DateField("登记日期", validators=[Optional()])
-    reason = TextAreaField("发放事由", validators=[Optional(), Length(max=2000)])
-    evidence = TextAreaField("证明材料", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("发放事由", validators=[Optional(), *limits.validators(PaymentItem.reason)])
+    evidence = TextAreaField("证明材料", validators=[Optional(), *limits.validators(PaymentItem.evidence)])
 
 
 class BatchRegisterForm(KeyedForm):
@@ -50,30 +52,30 @@ class BatchRegisterForm(KeyedForm):
     aid_type = SelectField("帮扶类型", validators=[DataRequired()])
     amount = YuanField("每人金额（元）")
     on = DateField("登记日期", validators=[Optional()])
-    reason = TextAreaField("发放事由", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("发放事由", validators=[Optional(), *limits.validators(PaymentItem.reason)])
 
 
 class ActionForm(KeyedForm):
     """Any workflow action; the fields an action does not need are ignored."""
 
     action = HiddenField(validators=[DataRequired()])
-    reason = TextAreaField("原因", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("原因", validators=[Optional(), *limits.validators(PaymentItem.status_reason)])
     meeting_date = DateField("会议日期", validators=[Optional()])
-    minutes_no = StringField("纪要编号", validators=[Optional(), Length(max=60)])
-    attendees = TextAreaField("参会人员", validators=[Optional(), Length(max=2000)])
+    minutes_no = StringField("纪要编号", validators=[Optional(), *limits.validators(Meeting.minutes_no)])
+    attendees = TextAreaField("参会人员", validators=[Optional(), *limits.validators(Meeting.attendees)])
     start_date = DateField("公示开始日期", validators=[Optional()])
     date = DateField("日期", validators=[Optional()])
-    batch = StringField("银行批次号", validators=[Optional(), Length(max=60)])
+    batch = StringField("银行批次号", validators=[Optional(), *limits.validators(PaymentItem.bank_batch)])
 
 
 class ObjectionForm(BaseForm):
-    content = TextAreaField("异议内容", validators=[DataRequired(message="请填写异议内容"), Length(max=2000)])
+    content = TextAreaField("异议内容", validators=[DataRequired(message="请填写异议内容"), *limits.validators(Objection.content)])
     raised_on = DateField("收到日期", validators=[Optional()])
 
 
 class ResolveForm(BaseForm):
     outcome = SelectField("处理结果", choices=[("dismissed", "异议不成立，继续发放"), ("upheld", "异议成立，驳回该笔")])
-    resolution = TextAreaField("处理说明", validators=[DataRequired(message="请填写处理说明"), Length(max=2000)])
+    resolution = TextAreaField("处理说明", validators=[DataRequired(message="请填写处理说明"), *limits.validators(Objection.resolution)])
 
 
 class SettingsForm(BaseForm):
@@ -82,7 +84,7 @@ class SettingsForm(BaseForm):
 
 
 class AidTypeForm(BaseForm):
-    name = StringField("帮扶类型名称", validators=[DataRequired(), Length(max=40)])
+    name = StringField("帮扶类型名称", validators=[DataRequired(), *limits.validators(AidType.name)])
     kind = SelectField("适用对象")
 
 

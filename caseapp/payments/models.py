@@ -80,8 +80,8 @@ class Meeting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     meeting_date: Mapped[date] = mapped_column()
-    minutes_no: Mapped[str] = mapped_column(String(60))  #: 纪要编号
-    attendees: Mapped[str] = mapped_column(Text)  #: 参会人员, as written in the minutes
+    minutes_no: Mapped[str] = limits.text(60, "纪要编号")
+    attendees: Mapped[str] = limits.long_text(2000, "参会人员")  #: as written in the minutes
     recorded_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -119,10 +119,10 @@ class PaymentItem(db.Model):
     amount_fen: Mapped[int] = limits.money(limits.PAYMENT_YUAN, "金额")
     year: Mapped[int] = mapped_column()  #: the project's fiscal year (per-person yearly caps)
     period: Mapped[str] = mapped_column(String(8))  #: "2025" or "2025-Q2" per PaymentSetting.period_kind
-    reason: Mapped[str] = mapped_column(Text, default="")  #: 发放事由
-    evidence: Mapped[str] = mapped_column(Text, default="")  #: 证明材料说明
+    reason: Mapped[str] = limits.long_text(2000, "发放事由", default="")
+    evidence: Mapped[str] = limits.long_text(2000, "证明材料", default="")  #: 证明材料说明
     status: Mapped[str] = mapped_column(String(8), default=REGISTERED, index=True)
-    status_reason: Mapped[str | None] = mapped_column(Text)  #: why rejected / cancelled / returned / reversed
+    status_reason: Mapped[str | None] = limits.long_text(2000, "原因")  #: why rejected / cancelled / …
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  #: None: CLI operator
     registered_by_name: Mapped[str] = mapped_column(String(100))
     reviewed_by_name: Mapped[str | None] = mapped_column(String(100))
@@ -130,7 +130,7 @@ class PaymentItem(db.Model):
     publicity_start: Mapped[date | None] = mapped_column()
     publicity_end: Mapped[date | None] = mapped_column()  #: last working day of the 公示
     paid_on: Mapped[date | None] = mapped_column()
-    bank_batch: Mapped[str | None] = mapped_column(String(60))  #: 银行批次号
+    bank_batch: Mapped[str | None] = limits.text(60, "银行批次号")
     settled_on: Mapped[date | None] = mapped_column()  #: 到账 / 退回 date from the bank
     registered_on: Mapped[date] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -168,9 +168,9 @@ class Objection(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("payment_items.id"), index=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     raised_on: Mapped[date] = mapped_column()
-    content: Mapped[str] = mapped_column(Text)  #: 异议内容 (no personal data of the objector)
+    content: Mapped[str] = limits.long_text(2000, "异议内容")  #: no personal data of the objector
     status: Mapped[str] = mapped_column(String(10), default="open")
-    resolution: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None] = limits.long_text(2000, "处理说明")
     resolved_on: Mapped[date | None] = mapped_column()
     recorded_by: Mapped[str] = mapped_column(String(100))
 

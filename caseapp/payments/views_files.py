@@ -11,7 +11,8 @@ from flask_login import login_required
 
 from caseapp.core.calendar import local_today
 from caseapp.core.errors import ValidationFailed
-from caseapp.core.money import MoneyError, to_fen
+from caseapp.core import limits
+from caseapp.core.money import MoneyError
 from caseapp.payments import exports, settings
 from caseapp.payments.forms import AidCapForm, AidTypeForm, ReturnFileForm, SettingsForm
 from caseapp.payments.models import AID_KINDS, DEFAULT_AID_TYPES
@@ -100,6 +101,6 @@ def _cap_fen(text: str | None) -> int | None:
     if not (text or "").strip():
         return None
     try:
-        return to_fen(text, "元")
+        return limits.fen(AidCap.cap_fen, text)
     except MoneyError as exc:
         raise ValidationFailed(str(exc), field="cap") from None

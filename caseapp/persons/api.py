@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from caseapp.api import endpoint, json_body
+from caseapp.core import limits
+from caseapp.orgs.models import Organisation
 from caseapp.persons import services
 from caseapp.persons.models import Person
 
@@ -19,11 +21,12 @@ PERSON = {"type": "object", "properties": {
 #: the explicit choice to correct a registered person's name (otherwise another name is refused, 409)
 CORRECT_NAME = {"type": "boolean", "description": "该身份证号已登记为其他姓名时，以本次姓名为准（记入人员历史）"}
 PERSON_IN = {"type": "object", "required": ["name", "id_number"], "properties": {
-    "name": {"type": "string", "maxLength": 100}, "id_number": {"type": "string", "maxLength": 30},
-    "sex": {"type": "string", "enum": ["男", "女"], "nullable": True}, "phone": _OPT,
-    "org_code": {"type": "string", "maxLength": 32, "nullable": True, "description": "默认为本人所属组织"},
-    "work_unit": _OPT, "ethnicity": _OPT, "bank_name": _OPT, "bank_account": _OPT, "account_holder": _OPT,
-    "correct_name": CORRECT_NAME}}
+    "name": limits.schema(Person.name), "id_number": {"type": "string", "maxLength": 30},
+    "sex": {"type": "string", "enum": ["男", "女"], "nullable": True}, "phone": {**_OPT, "maxLength": 30},
+    "org_code": limits.schema(Organisation.code, nullable=True, description="默认为本人所属组织"),
+    "work_unit": limits.schema(Person.work_unit, nullable=True), "ethnicity": limits.schema(Person.ethnicity, nullable=True),
+    "bank_name": limits.schema(Person.bank_name, nullable=True), "bank_account": {**_OPT, "maxLength": 40},
+    "account_holder": limits.schema(Person.account_holder, nullable=True), "correct_name": CORRECT_NAME}}
 
 
 def person_json(p: Person) -> dict:

@@ -2,7 +2,9 @@
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from caseapp.core import limits
 from caseapp.core.forms import BaseForm
+from caseapp.persons.models import Person
 from caseapp.persons.names import CORRECT_NAME_LABEL
 
 
@@ -13,14 +15,14 @@ class PersonSearchForm(BaseForm):
 
 
 class PersonEditForm(BaseForm):
-    name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), Length(max=100)])
-    ethnicity = StringField("民族", validators=[Optional(), Length(max=20)])
+    name = StringField("姓名", validators=[DataRequired(message="请填写姓名"), *limits.validators(Person.name)])
+    ethnicity = StringField("民族", validators=[Optional(), *limits.validators(Person.ethnicity)])
     phone = StringField("手机号", validators=[Optional(), Length(max=30)])
-    work_unit = StringField("工作单位", validators=[Optional(), Length(max=200)])
-    bank_name = StringField("开户银行", validators=[Optional(), Length(max=100)])
+    work_unit = StringField("工作单位", validators=[Optional(), *limits.validators(Person.work_unit)])
+    bank_name = StringField("开户银行", validators=[Optional(), *limits.validators(Person.bank_name)])
     bank_account = StringField("银行账号", validators=[Optional(), Length(max=40)],
                                description="留空则保持原账号不变")
-    account_holder = StringField("户名", validators=[Optional(), Length(max=100)])
+    account_holder = StringField("户名", validators=[Optional(), *limits.validators(Person.account_holder)])
 
 
 class PersonForm(PersonEditForm):
