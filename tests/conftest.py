@@ -151,6 +151,18 @@ def acting_as(user):
         context.reset_principal(token)
 
 
+@contextmanager
+def on_day(day):
+    """Inside the block the money steps' calendar (``payments.dates``) says today is ``day``: a 2025 story is
+    recorded step by step on its days. Only that calendar moves, so login sessions and tokens stay valid."""
+    from unittest import mock
+
+    from caseapp.payments import dates
+
+    with mock.patch.object(dates, "local_today", lambda: day):
+        yield
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -24,7 +24,6 @@ TRANSITION = {"type": "object", "required": ["action"], "properties": {
     "action": {"type": "string", "enum": list(TRANSITIONS)}, "reason": limits.schema(PaymentItem.status_reason),
     "meeting_date": {"type": "string", "maxLength": 10}, "minutes_no": limits.schema(Meeting.minutes_no),
     "attendees": limits.schema(Meeting.attendees), "start_date": {"type": "string", "maxLength": 10},
-    "start_reason": limits.schema(PaymentItem.status_reason),
     "date": {"type": "string", "maxLength": 10}, "batch": limits.schema(PaymentItem.bank_batch)}}
 ITEM = {"type": "object", "properties": {
     "id": {"type": "integer"}, "status": {"type": "string"}, "project_id": {"type": "integer"},

@@ -153,6 +153,8 @@ class PaymentEvent(db.Model):
     to_status: Mapped[str] = mapped_column(String(8))
     note: Mapped[str | None] = mapped_column(Text)
     actor_name: Mapped[str] = mapped_column(String(100))
+    #: who took the step (None: the registration's fast path and the CLI operator); maker-checker reads it
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: token shared by the rows of one (batch) transition; the set-based UPDATEs select items through it
     batch: Mapped[str] = mapped_column(String(32), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -131,16 +131,16 @@ def _first_org(ids: list[int]) -> int:
     return org
 
 
-def publicize(ids: list[int], start: date | None = None) -> date:
-    """公示: start on ``start`` (default today); returns the last day (N working days)."""
+def publicize(ids: list[int], start: date | None = None, *, reason: str = "") -> date:
+    """公示: start on ``start`` (default today; earlier only by an admin with ``reason``); returns the last day."""
     start = start or local_today()
     end = settings.publicity_end(start)
-    workflow.apply("publicize", ids, values={"publicity_start": start, "publicity_end": end})
+    workflow.apply("publicize", ids, reason=reason, values={"publicity_start": start, "publicity_end": end})
     return end
 
 
 def pay(ids: list[int], *, on: date, bank_batch: str) -> None:
-    """发放 (finance): only after the 公示 ended, with no open objection; writes the ledger."""
+    """发放 (finance): only after the 公示 ended by the calendar, with no open objection; writes the ledger."""
     if not (bank_batch or "").strip():
         raise ValidationFailed("请填写银行批次号", field="batch")
     workflow.apply("pay", ids, values={"paid_on": on, "bank_batch": bank_batch.strip()}, on=on)
@@ -178,7 +178,7 @@ def transition(item_id: int, action: str, params: dict) -> PaymentItem:
         "review": lambda: review([item.id]),
         "approve": lambda: approve([item.id], meeting_date=params.get("meeting_date"),
                                    minutes_no=params.get("minutes_no", ""), attendees=params.get("attendees", "")),
-        "publicize": lambda: publicize([item.id], params.get("start_date")),
+        "publicize": lambda: publicize([item.id], params.get("start_date"), reason=params.get("reason", "")),
         "pay": lambda: pay([item.id], on=params.get("date") or local_today(), bank_batch=params.get("batch", "")),
         "confirm": lambda: confirm([item.id], on=params.get("date")),
         "return": lambda: return_([item.id], reason=params.get("reason", ""), on=params.get("date")),

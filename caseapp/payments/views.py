@@ -133,7 +133,7 @@ def _apply(form: ActionForm, ids: list[int]) -> None:
         services.approve(ids, meeting_date=form.meeting_date.data, minutes_no=form.minutes_no.data or "",
                          attendees=form.attendees.data or "")
     elif action == "publicize":
-        services.publicize(ids, form.start_date.data)
+        services.publicize(ids, form.start_date.data, reason=form.reason.data or "")
     elif action == "pay":
         services.pay(ids, on=form.date.data or local_today(), bank_batch=form.batch.data or "")
     elif action in ("confirm",):

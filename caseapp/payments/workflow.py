@@ -10,8 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
-from sqlalchemy import String, func, insert, literal, select, update
+from sqlalchemy import Integer, String, func, insert, literal, select, update
 
 from caseapp.core import audit
 from caseapp.core.calendar import local_today
@@ -19,7 +20,7 @@ from caseapp.core.context import Principal
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.errors import Conflict, Forbidden, ValidationFailed
 from caseapp.core.scoping import require_role, scoped
-from caseapp.payments import caps, ledger
+from caseapp.payments import caps, dates, ledger
 from caseapp.payments.models import (APPROVED, CANCELLED, PAID, PAID_STATES, PUBLICIZED, REGISTERED, REJECTED,
                                      RESERVED_STATES, RETURNED, REVERSED, REVIEWED, SETTLED, Objection, PaymentEvent,
                                      PaymentItem)
@@ -27,28 +28,38 @@ from caseapp.payments.models import (APPROVED, CANCELLED, PAID, PAID_STATES, PUB
 
 @dataclass(frozen=True)
 class Transition:
-    """One arrow of the workflow: from which states, to which, by whom."""
+    """One arrow of the workflow: from which states, to which, by whom, not by whom, and on which dates."""
 
     label: str  #: Chinese name of the action
     sources: tuple[str, ...]
     target: str
     roles: tuple[str, ...]
-    maker_checker: bool = False  #: the registrant may not do it
+    #: earlier steps whose actors may not take this one: "register" (the registrant), "approve" (the approver)
+    not_by: tuple[str, ...] = ()
     needs_reason: bool = False
+    #: date rules against the official calendar (``dates.py``), checked before anything moves
+    checks: tuple[Callable, ...] = ()
 
 
+#: the registrant takes no later step of their own item; nobody both approves and pays an item
+LATER_STEP = ("register",)
 TRANSITIONS: dict[str, Transition] = {
-    "review": Transition("审核通过", (REGISTERED,), REVIEWED, ("reviewer",), maker_checker=True),
-    "approve": Transition("集体研究通过", (REVIEWED,), APPROVED, ("leader",), maker_checker=True),
-    "publicize": Transition("开始公示", (APPROVED,), PUBLICIZED, ("caseworker", "reviewer", "leader")),
-    "pay": Transition("发放", (PUBLICIZED,), PAID, ("finance",)),
-    "confirm": Transition("确认到账", (PAID,), SETTLED, ("finance",)),
-    "return": Transition("银行退回", (PAID,), RETURNED, ("finance",), needs_reason=True),
+    "review": Transition("审核通过", (REGISTERED,), REVIEWED, ("reviewer",), not_by=LATER_STEP),
+    "approve": Transition("集体研究通过", (REVIEWED,), APPROVED, ("leader",), not_by=LATER_STEP,
+                          checks=(dates.meeting_held,)),
+    "publicize": Transition("开始公示", (APPROVED,), PUBLICIZED, ("caseworker", "reviewer", "leader", "admin"),
+                            not_by=LATER_STEP, checks=(dates.publicity_starts_after_approval,)),
+    "pay": Transition("发放", (PUBLICIZED,), PAID, ("finance",), not_by=("register", "approve"),
+                      checks=(dates.publicity_over,)),
+    "confirm": Transition("确认到账", (PAID,), SETTLED, ("finance",), not_by=LATER_STEP),
+    "return": Transition("银行退回", (PAID,), RETURNED, ("finance",), not_by=LATER_STEP, needs_reason=True),
     "reject": Transition("驳回", RESERVED_STATES, REJECTED, ("reviewer", "leader"), needs_reason=True),
     "cancel": Transition("撤销", RESERVED_STATES, CANCELLED, ("caseworker", "reviewer", "admin"), needs_reason=True),
-    "reverse": Transition("冲正", PAID_STATES, REVERSED, ("finance",), needs_reason=True),
+    "reverse": Transition("冲正", PAID_STATES, REVERSED, ("finance",), not_by=LATER_STEP, needs_reason=True),
 }
 ACTION_LABELS = {name: t.label for name, t in TRANSITIONS.items()}
+#: who did what earlier, as the refusal names them
+_EARLIER = {"register": "登记", "approve": "批准"}
 #: ids per statement: far below SQLite's and PostgreSQL's bound-parameter limits
 CHUNK = 5000
 
@@ -57,8 +68,16 @@ def allowed_actions(item: PaymentItem, principal: Principal | None) -> list[str]
     """The actions ``principal`` may apply to ``item`` now (for the buttons on the page)."""
     if principal is None:
         return []
+    done = _steps_taken_by(item.id, principal)
     return [name for name, t in TRANSITIONS.items() if item.status in t.sources and principal.has_role(*t.roles)
-            and not (t.maker_checker and item.registered_by_id == principal.user_id)]
+            and not done & set(t.not_by)]
+
+
+def _steps_taken_by(item_id: int, principal: Principal) -> set[str]:
+    """The earlier steps of ``item_id`` ``principal`` took ("register", "approve")."""
+    if principal.user_id is None:
+        return set()
+    return {step for step in _EARLIER if _taken_by(step, principal.user_id, [item_id])}
 
 
 def apply(action: str, item_ids: list[int], *, reason: str = "", values: dict | None = None,
@@ -74,10 +93,11 @@ def apply(action: str, item_ids: list[int], *, reason: str = "", values: dict | 
     if transition.needs_reason and not reason.strip():
         raise ValidationFailed(f"{transition.label}必须填写原因", field="reason")
     _check_scope(ids, transition)
-    if transition.maker_checker:
-        _check_maker_checker(ids, principal, transition)
+    _check_not_by(ids, principal, transition)
+    for check in transition.checks:
+        check(dates.Step(ids, principal, on, values or {}, reason.strip()))
     if action == "pay":
-        _check_payable(ids, on)
+        _check_no_objection(ids)
     batch = uuid.uuid4().hex
     _write_history(ids, batch, action, transition, reason.strip() or None, principal)
     _move(ids, batch, transition, {**(values or {}), **({"status_reason": reason.strip()} if reason else {})})
@@ -110,24 +130,27 @@ def _check_scope(ids: list[int], transition: Transition) -> None:
                        f"（须为：{'、'.join(transition.sources)}）", code="state")
 
 
-def _check_maker_checker(ids: list[int], principal: Principal, transition: Transition) -> None:
-    if principal.user_id is None:
+def _check_not_by(ids: list[int], principal: Principal, transition: Transition) -> None:
+    """Maker-checker: nobody takes a step of an item they registered (or, for 发放, approved)."""
+    if principal.user_id is None:  # the command-line operator
         return
-    own = sum(db.session.scalar(select(func.count()).where(PaymentItem.id.in_(chunk),
-                                                           PaymentItem.registered_by_id == principal.user_id))
-              for chunk in _chunks(ids))
-    if own:
-        raise Forbidden(f"登记人不能{transition.label}自己登记的款项（{own} 条）")
+    for step in transition.not_by:
+        own = sum(_taken_by(step, principal.user_id, chunk) for chunk in _chunks(ids))
+        if own:
+            raise Forbidden(f"{_EARLIER[step]}人不能{transition.label}自己{_EARLIER[step]}的款项（{own} 条）",
+                            code="maker_checker")
 
 
-def _check_payable(ids: list[int], on: date | None) -> None:
-    if on is None:
-        raise ValidationFailed("请填写发放日期", field="date")
-    early = sum(db.session.scalar(select(func.count()).where(
-        PaymentItem.id.in_(chunk), (PaymentItem.publicity_end.is_(None)) | (PaymentItem.publicity_end >= on)))
-        for chunk in _chunks(ids))
-    if early:
-        raise Conflict(f"有 {early} 条记录公示期未满，发放日期须晚于公示结束日", code="publicity")
+def _taken_by(step: str, user_id: int, chunk: list[int]) -> int:
+    """How many items of ``chunk`` ``user_id`` registered (step "register") or moved with ``step``."""
+    if step == "register":
+        return db.session.scalar(select(func.count()).where(PaymentItem.id.in_(chunk),
+                                                            PaymentItem.registered_by_id == user_id))
+    return db.session.scalar(select(func.count(func.distinct(PaymentEvent.item_id))).where(
+        PaymentEvent.item_id.in_(chunk), PaymentEvent.action == step, PaymentEvent.actor_id == user_id))
+
+
+def _check_no_objection(ids: list[int]) -> None:
     held = sum(db.session.scalar(select(func.count(func.distinct(Objection.item_id))).where(
         Objection.item_id.in_(chunk), Objection.status == "open")) for chunk in _chunks(ids))
     if held:
@@ -135,11 +158,11 @@ def _check_payable(ids: list[int], on: date | None) -> None:
 
 
 def _write_history(ids, batch, action, transition, note, principal) -> None:
-    cols = ["item_id", "action", "from_status", "to_status", "note", "actor_name", "batch", "at"]
+    cols = ["item_id", "action", "from_status", "to_status", "note", "actor_name", "actor_id", "batch", "at"]
     for chunk in _chunks(ids):
         source = select(PaymentItem.id, literal(action, String), PaymentItem.status,
                         literal(transition.target, String), literal(note, String), literal(principal.username, String),
-                        literal(batch, String), literal(utcnow(), UTCDateTime)
+                        literal(principal.user_id, Integer), literal(batch, String), literal(utcnow(), UTCDateTime)
                         ).where(PaymentItem.id.in_(chunk), PaymentItem.status.in_(transition.sources))
         db.session.execute(insert(PaymentEvent).from_select(cols, source))
 

@@ -10,6 +10,7 @@ Create Date: 2026-11-30
   are short-lived counters, so the table is rebuilt rather than altered. ``users.failed_logins`` and
   ``users.locked_until`` go (the per-account counter replaces them).
 - ``saved_searches`` keeps list searches on the server instead of the session cookie.
+- ``payment_events.actor_id``: who took each workflow step, so that nobody both approves and pays an item.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -77,9 +78,15 @@ def upgrade():
                     sa.PrimaryKeyConstraint('token', name=op.f('pk_saved_searches')))
     op.create_index(op.f('ix_saved_searches_created_at'), 'saved_searches', ['created_at'], unique=False)
     op.create_index(op.f('ix_saved_searches_user_id'), 'saved_searches', ['user_id'], unique=False)
+    with op.batch_alter_table('payment_events') as batch_op:
+        batch_op.add_column(sa.Column('actor_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_payment_events_actor_id_users'), 'users', ['actor_id'], ['id'])
 
 
 def downgrade():
+    with op.batch_alter_table('payment_events') as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_payment_events_actor_id_users'), type_='foreignkey')
+        batch_op.drop_column('actor_id')
     op.drop_index(op.f('ix_saved_searches_user_id'), table_name='saved_searches')
     op.drop_index(op.f('ix_saved_searches_created_at'), table_name='saved_searches')
     op.drop_table('saved_searches')

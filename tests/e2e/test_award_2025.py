@@ -8,6 +8,7 @@ objection, payment by finance and the bank's return file; the documents are open
 import csv
 import io
 import re
+from datetime import date
 
 import openpyxl
 from docx import Document
@@ -17,6 +18,7 @@ from caseapp.budgets.models import Project
 from caseapp.core.db import db
 from tests.e2e.browser import (AWARD, Browser, checkbox_ids, confirm_rules, ids_in, import_seed,
                                person_id_number, seed_aid_types)
+from tests.conftest import on_day
 from tests.factories import UserFactory
 
 PEOPLE = 55  # more than the 5万元 budget allows at 1000元 each
@@ -115,8 +117,9 @@ def _review_and_approve(registrar, reviewer, leader, items) -> None:
 
 
 def _publicize_with_objections(leader, reviewer, finance, items) -> None:
-    shown = leader.follow("/payments/actions", {"ids": items, "action": "publicize", "start_date": "2025-05-12",
-                                                "idem_key": "publicize", "next": "/payments/?status=公示中"})
+    with on_day(date(2025, 5, 12)):  # recorded the day it starts
+        shown = leader.follow("/payments/actions", {"ids": items, "action": "publicize", "start_date": "2025-05-12",
+                                                    "idem_key": "publicize", "next": "/payments/?status=公示中"})
     assert "2025年5月12日至2025年5月16日" in shown  # 5 working days
     for item_id, text in ((items[0], "群众反映该同志已调离"), (items[1], "群众反映该同志受过处分")):
         page = reviewer.follow(f"/payments/{item_id}/objections", {"content": text, "raised_on": "2025-05-14"})

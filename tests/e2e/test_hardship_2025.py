@@ -6,6 +6,7 @@ the scan's reminders reach a real SMTP server once each (issues 4 and 5).
 """
 import json
 import re
+from datetime import date
 from email import message_from_bytes, policy
 
 import pytest
@@ -16,6 +17,7 @@ from caseapp.budgets.models import Project
 from caseapp.core.db import db
 from tests.e2e.browser import (AID, Browser, checkbox_ids, confirm_rules, import_seed, person_id_number,
                                seed_aid_types)
+from tests.conftest import on_day
 from tests.jobs.committed import free_port
 
 PEOPLE = 39
@@ -73,13 +75,14 @@ def _pay_before_spring_festival(caseworker, reviewer, leader, finance) -> list[i
     assert resp.status_code == 303, re.findall(r"<h1>([^<]*)<", resp.get_data(as_text=True))
     items = checkbox_ids(reviewer.page("/payments/?status=登记"))
     assert len(items) == PEOPLE
-    steps = ((reviewer, {"action": "review"}),
-             (leader, {"action": "approve", "meeting_date": "2025-01-08", "minutes_no": "县工会〔2025〕1号",
-                       "attendees": "主席、副主席"}),
-             (leader, {"action": "publicize", "start_date": "2025-01-09"}),
-             (finance, {"action": "pay", "date": "2025-01-20", "batch": "NX20250120"}))
-    for n, (who, data) in enumerate(steps):
-        resp = who.post("/payments/actions", {"ids": items, "idem_key": f"step{n}", **data})
+    steps = ((reviewer, date(2025, 1, 7), {"action": "review"}),
+             (leader, date(2025, 1, 8), {"action": "approve", "meeting_date": "2025-01-08",
+                                         "minutes_no": "县工会〔2025〕1号", "attendees": "主席、副主席"}),
+             (leader, date(2025, 1, 9), {"action": "publicize", "start_date": "2025-01-09"}),
+             (finance, date(2025, 1, 20), {"action": "pay", "date": "2025-01-20", "batch": "NX20250120"}))
+    for n, (who, day, data) in enumerate(steps):
+        with on_day(day):  # each step recorded on its day: the money steps check their dates against today
+            resp = who.post("/payments/actions", {"ids": items, "idem_key": f"step{n}", **data})
         assert resp.status_code == 303, re.findall(r"<h1>([^<]*)<", resp.get_data(as_text=True))
     paid = finance.page("/payments/?status=已发放")
     assert f"共 {PEOPLE} 条" in paid and "2025年1月9日至2025年1月15日" in paid and "2025年1月20日 NX20250120" in paid

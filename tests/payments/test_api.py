@@ -4,6 +4,7 @@ from datetime import date
 from caseapp.auth.services import issue_token
 from caseapp.budgets.models import SpendingPlanPoint
 from caseapp.core.db import db
+from tests.conftest import on_day
 from tests.payments.conftest import id_number, make_person
 
 
@@ -32,11 +33,12 @@ def test_register_and_walk_the_workflow_with_past_dates(app, client, world):
     steps = [(world.reviewer, {"action": "review"}),
              (world.leader, {"action": "approve", "meeting_date": "2025-03-03", "minutes_no": "3号",
                              "attendees": "甲、乙、丙"}),
-             (world.caseworker, {"action": "publicize", "start_date": "2025-03-04"}),
+             (world.leader, {"action": "publicize", "start_date": "2025-03-04"}),
              (world.finance, {"action": "pay", "date": "2025-03-20", "batch": "2025-03"}),
              (world.finance, {"action": "confirm", "date": "2025-03-21"})]
     for user, step in steps:
-        r = _post(app, client, path, _headers(user), step)
+        with on_day(date.fromisoformat(step.get("start_date", step.get("date", "2025-03-03")))):
+            r = _post(app, client, path, _headers(user), step)
         assert r.status_code == 200, r.json
     assert r.json["status"] == "已到账"
     with app.app_context():

@@ -9,7 +9,7 @@ from caseapp.core.db import db
 from caseapp.payments import caps, ledger, services
 from caseapp.payments.models import (BudgetCounter, CategoryCounter, IdempotencyKey, LedgerEntry, PaymentEvent,
                                      PaymentItem)
-from tests.conftest import acting_as, login
+from tests.conftest import acting_as, login, on_day
 from tests.payments.conftest import make_award, make_person, make_recipient
 
 
@@ -66,6 +66,7 @@ def test_failure_during_payment_leaves_nothing(app, world, client, monkeypatch, 
         services.review([item.id])
     with acting_as(world.leader):
         services.approve([item.id], meeting_date=date(2025, 6, 3), minutes_no="7号", attendees="甲、乙")
+    with acting_as(world.leader), on_day(date(2025, 6, 4)):
         services.publicize([item.id], date(2025, 6, 4))
     token = issue_token(world.finance)
     before = _counts()

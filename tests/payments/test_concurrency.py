@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from caseapp.core import context
 from caseapp.core.db import db
-from tests.conftest import make_app
+from tests.conftest import make_app, on_day
 from tests.payments import live_server
 
 HEADS, PEOPLE, BUDGET = 100, 200, 3_000_000
@@ -56,7 +56,8 @@ def _seed(app) -> dict:
         item = services.register_payment(aid, "慰问", 10_000, person_id=people[-1].id, on=date(2025, 5, 6))
         services.review([item.id])
         services.approve([item.id], meeting_date=date(2025, 5, 7), minutes_no="纪要1", attendees="甲、乙")
-        services.publicize([item.id], date(2025, 5, 8))
+        with on_day(date(2025, 5, 8)):
+            services.publicize([item.id], date(2025, 5, 8))
         services.pay([item.id], on=date(2025, 6, 1), bank_batch="B0")
         seeded = {"caseworker_token": issue_token(caseworker), "finance_token": issue_token(finance),
                   "recipient_ids": [r.id for r in recipients], "paid_item_id": item.id,

@@ -12,7 +12,7 @@ from caseapp.core.audit import AuditEvent
 from caseapp.core.db import db
 from caseapp.payments import services
 from caseapp.payments.models import PaymentItem
-from tests.conftest import acting_as, login
+from tests.conftest import acting_as, login, on_day
 from tests.payments.conftest import id_number, make_person
 
 
@@ -42,7 +42,8 @@ def _paid_items(world, n=2):
         services.review(ids)
     with acting_as(world.leader):
         services.approve(ids, meeting_date=date(2025, 6, 3), minutes_no="7号", attendees="甲、乙")
-        services.publicize(ids, date(2025, 6, 4))
+        with on_day(date(2025, 6, 4)):
+            services.publicize(ids, date(2025, 6, 4))
     with acting_as(world.finance):
         services.pay(ids, on=date(2025, 6, 20), bank_batch="B6")
     return items

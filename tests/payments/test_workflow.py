@@ -8,7 +8,7 @@ from caseapp.core.db import db
 from caseapp.core.errors import Conflict, Forbidden, ValidationFailed
 from caseapp.payments import reports, services
 from caseapp.payments.models import BudgetCounter, LedgerEntry
-from tests.conftest import acting_as
+from tests.conftest import acting_as, on_day
 from tests.payments.conftest import make_filed, make_person
 
 
@@ -26,7 +26,7 @@ def _to_publicized(world, items, start=date(2025, 6, 3)):
         services.review(ids)
     with acting_as(world.leader):
         services.approve(ids, meeting_date=date(2025, 6, 3), minutes_no="党组〔2025〕7号", attendees="张三、李四")
-    with acting_as(world.caseworker):
+    with acting_as(world.leader), on_day(start):  # not the registrant: no later step of their own item
         return services.publicize(ids, start)
 
 
