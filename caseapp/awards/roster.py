@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from caseapp.awards import services
-from caseapp.awards.models import AwardEvent, AwardRecipient, AwardRecipientStatus
+from caseapp.awards.models import AwardCategory, AwardEvent, AwardRecipient, AwardRecipientStatus
 from caseapp.core.crypto import lookup_hash
 from caseapp.core.db import db
 from caseapp.core.errors import ValidationFailed
@@ -17,8 +17,8 @@ from caseapp.rosters.base import Column, RosterContext, RosterKind, RowErrors, r
 
 CATEGORY, NAME, ID, ORG = "类别", "姓名或集体名称", "身份证号", "所属工会"
 COLUMNS = [
-    Column(CATEGORY, width=14, help="本次评选的类别名称，如：先进劳模、先进集体"),
-    Column(NAME, width=24, help="个人填姓名；集体填集体名称"),
+    Column(CATEGORY, width=14, help="本次评选的类别名称，如：先进劳模、先进集体", limit=AwardCategory.name),
+    Column(NAME, width=24, help="个人填姓名；集体填集体名称", limit=AwardRecipient.collective_name),
     Column(ID, required=False, text=True, width=22, help="个人必填；集体不填"),
     Column(ORG, width=18, help="组织代码或完整名称；集体本身是工会组织时填该组织"),
 ]

@@ -12,21 +12,25 @@ from caseapp.cases.thresholds import classify, threshold_for
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict
 from caseapp.core.idnumber import IdNumberError, parse_id_number
-from caseapp.core.money import MoneyError, to_fen
+from caseapp.core import limits
+from caseapp.core.money import MoneyError
 from caseapp.core.phone import PhoneError, format_phone_national, normalize_phone
 from caseapp.core.scoping import in_scope, scoped
 from caseapp.persons.bulk import expire_loaded, upsert_person_ids
+from caseapp.persons.models import Person
 from caseapp.rosters.base import Column, RosterContext, RosterKind, RowErrors, register
 from caseapp.rosters.bulkwrite import among, chunks, insert_rows, update_rows
 
 NAME, ID, PHONE, ORG, UNIT = "姓名", "身份证号", "手机号", "所属工会", "工作单位"
 CATEGORY, CAUSE, SIZE, INCOME, BANK, ACCOUNT = "困难类别", "主要致困原因", "家庭人口", "家庭月总收入(元)", "开户银行", "银行账号"
 COLUMNS = [
-    Column(NAME, width=10), Column(ID, text=True, width=22), Column(PHONE, required=False, text=True),
-    Column(ORG, width=18, help="组织代码或完整名称"), Column(UNIT, required=False, width=24),
+    Column(NAME, width=10, limit=Person.name), Column(ID, text=True, width=22),
+    Column(PHONE, required=False, text=True), Column(ORG, width=18, help="组织代码或完整名称"),
+    Column(UNIT, required=False, width=24, limit=Person.work_unit),
     Column(CATEGORY, choices=list(vocab.CATEGORIES), help="须与当年标准建议一致"),
     Column(CAUSE, choices=list(vocab.CAUSES)), Column(SIZE, width=8),
-    Column(INCOME, help="单位：元"), Column(BANK, required=False, width=18),
+    Column(INCOME, help="单位：元", limit=HardshipFile.family_income_fen),
+    Column(BANK, required=False, width=18, limit=Person.bank_name),
     Column(ACCOUNT, required=False, text=True, width=24),
 ]
 
@@ -49,7 +53,8 @@ def validate_row(cells: dict[str, str], ctx: RosterContext) -> dict:
         errors.append((ORG, "找不到该工会，或不在您的管理范围内（请填写组织代码或完整名称）"))
     clean["org_id"] = org.id if org else None
     clean["family_size"] = _family_size(cells.get(SIZE, ""), errors)
-    _check(errors, INCOME, lambda: clean.update(family_income_fen=to_fen(cells.get(INCOME, ""), "元")), MoneyError)
+    _check(errors, INCOME, lambda: clean.update(family_income_fen=limits.fen(HardshipFile.family_income_fen,
+                                                                              cells.get(INCOME, ""))), MoneyError)
     clean["bank_account"] = _account(cells.get(ACCOUNT, ""), errors)
     if not errors:
         _check_category(clean, org, ctx, errors)

@@ -52,6 +52,19 @@ def decrypt(token: str) -> str:
         raise RuntimeError("无法解密个人信息：数据密钥不匹配") from exc
 
 
+def encrypt_bytes(content: bytes) -> bytes:
+    """Encrypt a file's bytes (an error workbook holding uploaded personal data) with the newest data key."""
+    return keyring().fernet.encrypt(content)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """Decrypt bytes written by :func:`encrypt_bytes` with any configured data key."""
+    try:
+        return keyring().fernet.decrypt(token)
+    except InvalidToken as exc:
+        raise RuntimeError("无法解密文件：数据密钥不匹配") from exc
+
+
 def lookup_hash(value: str) -> str:
     """Keyed HMAC-SHA256 of a normalised value; a plain hash of an ID number is brute-forceable."""
     return hmac.new(keyring().lookup_key, value.encode(), hashlib.sha256).hexdigest()

@@ -17,12 +17,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from caseapp.core.officefile import OfficeFileError, check_office_zip
-from caseapp.core.sheetrows import load_values_workbook, sheet_values
+from caseapp.core.sheetrows import Budget, load_values_workbook, sheet_values
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
+#: cells parsed per upload, formatted blank ones included (100,000 rows of 20 columns)
+MAX_CELLS = 2_000_000
 INSTRUCTIONS_TITLE = "填写说明"
 ERROR_HEADER = "错误"
+ROW_HEADER = "行号"
 #: Excel turns a cell starting with one of these into a formula unless it is stored as text.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _MERGE_RE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+)(\d+)(?::[A-Z]+(\d+))?\"")
@@ -82,16 +85,21 @@ def _float_text(value: float) -> str:
 
 
 class RosterReader:
-    """An opened, checked roster workbook; iterate for ``(excel_row, {header: text})``."""
+    """An opened, checked roster workbook; iterate for ``(excel_row, {header: text})``.
 
-    def __init__(self, data: bytes, spec: Spec, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS):
+    Budgets hold while reading: at most ``max_rows`` data rows, no content below row ``max_rows + 1``, and at
+    most ``max_cells`` cells (blank formatted ones included) and twice ``max_rows`` row elements parsed.
+    """
+
+    def __init__(self, data: bytes, spec: Spec, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS,
+                 max_cells: int = MAX_CELLS):
         if not openpyxl.DEFUSEDXML:  # openpyxl only guards against entity attacks through defusedxml
             raise RuntimeError("defusedxml is required to read uploaded workbooks")
         check_office_zip(data, kind="xlsx")
         self.max_rows, self.max_columns = max_rows, max_columns
-        self._wb = _load(data)
+        self.budget = Budget(rows=2 * max_rows + 1, cells=max_cells)
+        self._wb = _load(data, max_strings=max_cells)
         self._ws = _roster_sheet(self._wb)
-        self._data = data
         try:
             _refuse_merged_header(data, self._ws)
             self.file_headers = self._read_header()
@@ -116,38 +124,32 @@ class RosterReader:
         return headers
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """Each non-blank data row with its Excel row number; refuses more than ``max_rows`` rows."""
-        width = max(len(self.file_headers), 1)
+        """Each non-blank data row with its Excel row number; more than ``max_rows`` rows, or content below row
+        ``max_rows + 1``, is refused as soon as it is met."""
         count = 0
-        for number, values in self._iter_values(width):
-            if not any(v is not None and v != "" for v in values):
-                continue
+        for number, values in self._data_rows():
             count += 1
-            if count > self.max_rows:
-                raise ExcelError(f"数据行过多：一次最多导入 {self.max_rows:,} 行，请分成几个文件上传")
+            if count > self.max_rows or number > self.max_rows + 1:
+                raise ExcelError(f"第 {number:,} 行有内容：一次最多导入 {self.max_rows:,} 行（第 2 至 {self.max_rows + 1:,} 行），"
+                                 "请删除多余的行或分成几个文件上传")
             yield number, {h: cell_text(values[i]) if i < len(values) else "" for h, i in self.positions.items()}
 
-    def raw_rows(self) -> Iterator[tuple[int, list[str]]]:
-        """Every data row up to the last non-blank one, as text in file column order (for the error file)."""
-        width = max(len(self.file_headers), 1)
-        blanks: list[int] = []
-        count = 0
-        for number, values in self._iter_values(width):
-            texts = [cell_text(v) for v in values]
-            if not any(texts):
-                blanks.append(number)
-                continue
-            count += 1
-            if count > self.max_rows:
+    def rows_numbered(self, wanted: set[int]) -> Iterator[tuple[int, list[str]]]:
+        """The rows numbered in ``wanted``, as text in file column order (for the error file); stops after the last."""
+        last = max(wanted, default=0)
+        for number, values in self._data_rows():
+            if number > last:
                 return
-            yield from ((b, []) for b in blanks)
-            blanks.clear()
-            yield number, texts
+            if number in wanted:
+                yield number, [cell_text(v) for v in values]
 
-    def _iter_values(self, width: int):
+    def _data_rows(self):
+        width = max(len(self.file_headers), 1)
         try:
-            yield from sheet_values(self._ws, min_row=2, width=width)
-        except ExcelError:
+            for number, values in sheet_values(self._ws, min_row=2, width=width, budget=self.budget):
+                if any(v is not None and v != "" for v in values):
+                    yield number, values
+        except OfficeFileError:
             raise
         except Exception as exc:  # malformed sheet XML surfaces only while streaming
             raise ExcelError("Excel 文件内容已损坏，请在 Excel 中打开并另存为 .xlsx 后再上传") from exc
@@ -162,10 +164,12 @@ class RosterReader:
         self.close()
 
 
-def _load(data: bytes):
+def _load(data: bytes, max_strings: int):
     """openpyxl in read-only, values-only mode; any parser failure becomes one Chinese message."""
     try:
-        return load_values_workbook(data)
+        return load_values_workbook(data, max_strings=max_strings)
+    except OfficeFileError:
+        raise
     except Exception as exc:  # openpyxl raises many types (KeyError, InvalidFileException, lxml errors)
         raise ExcelError("无法读取 Excel 文件内容，请在 Excel 中打开并另存为 .xlsx 后再上传") from exc
 
@@ -384,17 +388,15 @@ def _notes(max_rows: int) -> list[str]:
 
 
 def error_workbook(reader: RosterReader, errors_by_row: dict[int, list[str]]) -> bytes:
-    """The uploaded rows, at their original row numbers, with an 错误 column listing each row's errors."""
+    """Only the rows with errors: their Excel row number (行号), the uploaded values and an 错误 column."""
     wb, ws = _new_write_only("错误清单")
-    headers = reader.file_headers + [ERROR_HEADER]
-    _set_widths(ws, [14] * len(reader.file_headers) + [60], range(1, len(reader.file_headers) + 1))
-    ws.freeze_panes = "A2"
+    headers = [ROW_HEADER] + reader.file_headers + [ERROR_HEADER]
+    _set_widths(ws, [8] + [14] * len(reader.file_headers) + [60], range(2, len(reader.file_headers) + 2))
+    ws.freeze_panes = "B2"
     ws.append(safe_row(ws, headers, font=_BOLD))
-    for number, values in reader.raw_rows():
-        messages = errors_by_row.get(number)
-        row = safe_row(ws, values + [""] * (len(reader.file_headers) - len(values)))
-        error = safe_cell(ws, "；".join(messages) if messages else "", font=_REQUIRED if messages else None)
-        if messages:
-            error.fill = _ERROR_FILL
+    for number, values in reader.rows_numbered(set(errors_by_row)):
+        row = safe_row(ws, [number] + values + [""] * (len(reader.file_headers) - len(values)))
+        error = safe_cell(ws, "；".join(errors_by_row[number]), font=_REQUIRED)
+        error.fill = _ERROR_FILL
         ws.append(row + [error])
     return _save(wb)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -23,6 +24,14 @@ _FORBIDDEN_PATTERNS = tuple(
     for codec in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _OVERLAP = max(len(p) for p in _FORBIDDEN_PATTERNS)
+#: Office writes XML in UTF-8 or UTF-16 only; a part in any other encoding (UTF-32, EBCDIC, UTF-7, a legacy code
+#: page) could hide a DOCTYPE from the byte scan above, so it is refused outright. The first bytes tell the family
+#: (XML 1.0 appendix F); UTF-32's are tested before UTF-16's, whose byte-order mark they begin with.
+_NOT_UTF8_OR_16 = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\x00<", b"<\x00\x00\x00",
+                   b"\x00\x00<\x00", b"\x00<\x00\x00", b"\x4c\x6f\xa7\x94", b"+/v")
+_UTF16_BE, _UTF16_LE = (b"\xfe\xff", b"\x00<\x00?"), (b"\xff\xfe", b"<\x00?\x00")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+_ALLOWED_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "utf-16le", "utf-16be", "us-ascii", "ascii"}
 #: Images are never parsed as XML, so the scan skips them.
 _MEDIA_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svgz", ".webp")
 
@@ -129,10 +138,13 @@ def _scan_xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], spec
 
 def _scan_one(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spec: _Kind, remaining: int) -> int:
     """Scan one part in chunks; the overlap catches a token split across two chunks."""
-    tail = b""
+    tail, first = b"", True
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(min(_CHUNK, remaining + 1)):
+                if first:
+                    _check_encoding(chunk[:512])
+                    first = False
                 remaining -= len(chunk)
                 if remaining < 0:
                     raise OfficeFileError("文件解压后过大，疑似压缩炸弹，已拒绝")
@@ -146,6 +158,16 @@ def _scan_one(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spec: _Kind, rema
             RuntimeError) as exc:
         raise OfficeFileError(f"文件已损坏（{info.filename} 无法解压），请重新保存后上传 {spec.ext} 文件") from exc
     return remaining
+
+
+def _check_encoding(head: bytes) -> None:
+    """Refuse a part that is (or declares itself) XML in an encoding other than UTF-8 or UTF-16."""
+    if head.startswith(_NOT_UTF8_OR_16):
+        raise OfficeFileError("文件中的 XML 使用了不支持的编码（Office 只使用 UTF-8 或 UTF-16），可能是恶意文件，已拒绝")
+    codec = "utf-16-be" if head.startswith(_UTF16_BE) else "utf-16-le" if head.startswith(_UTF16_LE) else "utf-8"
+    declared = _DECLARATION.match(head.decode(codec, errors="ignore").lstrip("\ufeff"))
+    if declared and declared.group(1).strip().lower() not in _ALLOWED_ENCODINGS:
+        raise OfficeFileError(f"文件中的 XML 声明了不支持的编码（{declared.group(1)[:20]}），可能是恶意文件，已拒绝")
 
 
 def read_docx(data: bytes) -> Document:

@@ -12,6 +12,8 @@ _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 #: C0 and C1 controls other than tab and newline, DEL, lone surrogates, the replacement character (what a decoder
 #: leaves of broken bytes) and the two noncharacters
 _REFUSED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffd-\uffff]")
+#: text with none of the characters above (nor tab or newline): only trimming left to do
+_ORDINARY = re.compile("[^\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2028\u2029\u2060\ud800-\udfff\ufeff\ufffd-\uffff]*")
 
 
 class TextError(ValueError):
@@ -34,6 +36,8 @@ def refuse_controls(value: str) -> str:
 
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """Text ready to store: invisible characters dropped, line breaks as ``\\n`` (spaces on one line), trimmed."""
+    if _ORDINARY.fullmatch(value):  # almost every value: nothing to clean (a roster has hundreds of thousands)
+        return value.strip()
     text = _LINE_BREAKS.sub("\n", _INVISIBLE.sub("", value))
     refuse_controls(text)
     if not multiline:

@@ -13,15 +13,18 @@ from caseapp.core.phone import PhoneError, format_phone_national, normalize_phon
 from caseapp.core.scoping import scoped
 from caseapp.modelworkers.models import LEVELS, ModelWorker
 from caseapp.persons.bulk import bulk_upsert_persons, chunks
+from caseapp.persons.models import Person
 from caseapp.rosters.base import Column, RosterContext, RosterKind, RowErrors, register
 
 NAME, ID, PHONE, ORG, LEVEL, TITLE, YEAR, HARDSHIP = ("姓名", "身份证号", "手机号", "所属工会", "劳模级别", "荣誉称号",
                                                        "授予年份", "是否困难劳模")
 YES_NO = {"是": True, "否": False}
 COLUMNS = [
-    Column(NAME, width=10), Column(ID, text=True, width=22), Column(PHONE, required=False, text=True),
+    Column(NAME, width=10, limit=Person.name), Column(ID, text=True, width=22),
+    Column(PHONE, required=False, text=True),
     Column(ORG, width=18, help="组织代码或完整名称"), Column(LEVEL, choices=list(LEVELS), width=10),
-    Column(TITLE, width=20, help="如：县级劳动模范"), Column(YEAR, width=10, help="四位年份，如 2024"),
+    Column(TITLE, width=20, help="如：县级劳动模范", limit=ModelWorker.title),
+    Column(YEAR, width=10, help="四位年份，如 2024"),
     Column(HARDSHIP, required=False, choices=list(YES_NO), width=12, help="不填视为“否”"),
 ]
 

@@ -13,7 +13,10 @@ from caseapp.core import audit
 from caseapp.core.calendar import format_date_zh, local_today
 from caseapp.core.db import db
 from caseapp.core.errors import Forbidden, ValidationFailed
-from caseapp.core.excel import ExcelError, RosterReader, Spec, safe_row
+from caseapp.core.excel import RosterReader, Spec, safe_row
+from caseapp.core.limits import INT32
+from caseapp.core.officefile import OfficeFileError
+from caseapp.core.text import TextError, refuse_controls
 from caseapp.core.money import format_yuan, rmb_upper
 from caseapp.core.scoping import principal_or_deny, scoped
 from caseapp.payments import services
@@ -21,11 +24,15 @@ from caseapp.payments.models import PAID, PaymentItem
 
 
 def items_for(ids: list[int]) -> list[PaymentItem]:
-    """The selected items in scope, in id order (out-of-scope ids are simply absent)."""
+    """The selected items in scope, in id order (out-of-scope ids are simply absent), read in chunks of ids."""
     if not ids:
         raise ValidationFailed("请先选择要导出的记录", field="ids")
-    return list(db.session.scalars(scoped(select(PaymentItem).where(PaymentItem.id.in_(ids)), PaymentItem.org_id)
-                                   .order_by(PaymentItem.id)))
+    wanted = sorted(set(ids))
+    found: list[PaymentItem] = []
+    for start in range(0, len(wanted), CHUNK):  # one IN list per chunk: far below the bound-parameter limits
+        found += db.session.scalars(scoped(select(PaymentItem).where(PaymentItem.id.in_(wanted[start:start + CHUNK])),
+                                           PaymentItem.org_id).order_by(PaymentItem.id))
+    return found
 
 
 def _masked_id(item: PaymentItem) -> str:
@@ -132,6 +139,9 @@ def bank_file(items: list[PaymentItem], *, full: bool, fmt: str) -> bytes:
 
 # --------------------------------------------------------------------------- bank return files
 
+#: rows per return file, and ids per IN list (the workflow moves items in chunks of the same size)
+MAX_RETURN_ROWS = 100_000
+CHUNK = 5000
 RETURN_SPEC = Spec(headers=["款项编号", "结果", "日期", "原因"], required=["款项编号", "结果"])
 _RESULTS = {"成功": "confirm", "到账": "confirm", "已到账": "confirm", "失败": "return", "退回": "return",
             "已退回": "return"}
@@ -163,22 +173,49 @@ def read_return_file(data: bytes, filename: str) -> list[ReturnRow]:
 
 def _raw_return_rows(data: bytes, filename: str):
     if filename.lower().endswith(".csv"):
-        text = data.decode("utf-8-sig", errors="replace")
-        reader = csv.DictReader(io.StringIO(text))
-        for line, row in enumerate(reader, start=2):
-            yield line, {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        yield from _csv_rows(data)
         return
     try:
-        with RosterReader(data, RETURN_SPEC) as reader:
+        with RosterReader(data, RETURN_SPEC, max_rows=MAX_RETURN_ROWS) as reader:
             yield from reader.rows()
-    except ExcelError as exc:
+    except OfficeFileError as exc:  # every refusal of the file, not only the sheet-level ones
         raise ValidationFailed(str(exc), field="file") from None
+
+
+def _csv_rows(data: bytes):
+    """The CSV's rows as {header: text}: UTF-8 (with or without BOM) or GBK/GB18030, as banks write them."""
+    text = _decode_csv(data)
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        for line, row in enumerate(reader, start=2):
+            if line > MAX_RETURN_ROWS + 1:
+                raise ValidationFailed(f"银行回盘文件行数过多（一次最多 {MAX_RETURN_ROWS:,} 行），请分成几个文件", field="file")
+            yield line, {k.strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str) and k}
+    except csv.Error as exc:  # a field over the csv module's limit, a NUL byte, an unclosed quote
+        raise ValidationFailed(f"银行回盘文件格式有误（第 {reader.line_num} 行附近），请用 Excel 另存为 CSV 或 .xlsx 后上传",
+                               field="file") from exc
+
+
+def _decode_csv(data: bytes) -> str:
+    for codec in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        try:
+            return refuse_controls(text)
+        except TextError as exc:
+            raise ValidationFailed(f"银行回盘文件{exc}", field="file") from None
+    raise ValidationFailed("无法识别银行回盘文件的编码（应为 UTF-8 或 GBK），请用 Excel 另存为 CSV 或 .xlsx 后上传",
+                           field="file")
 
 
 def _return_row(line: int, values: dict) -> ReturnRow:
     raw_id = values.get("款项编号", "")
-    if not raw_id.isdigit():
-        raise ValueError(f"款项编号“{raw_id}”不是数字")
+    if not (raw_id.isascii() and raw_id.isdigit()):
+        raise ValueError(f"款项编号“{raw_id[:20]}”不是数字")
+    if len(raw_id) > 10 or int(raw_id) > INT32:
+        raise ValueError(f"款项编号“{raw_id[:20]}”不存在")
     action = _RESULTS.get(values.get("结果", ""))
     if action is None:
         raise ValueError(f"结果应为“成功”或“退回”，而不是“{values.get('结果', '')}”")

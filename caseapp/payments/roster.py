@@ -19,9 +19,11 @@ from caseapp.core.crypto import lookup_hash
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, DomainError
 from caseapp.core.idnumber import IdNumberError, parse_id_number
-from caseapp.core.money import MoneyError, format_yuan, to_fen
-from caseapp.core.scoping import get_scoped, scoped
+from caseapp.core import limits
+from caseapp.core.money import MoneyError, format_yuan
+from caseapp.core.scoping import scoped, scoped_with_ancestors
 from caseapp.payments import idempotency, services, settings
+from caseapp.payments.models import PaymentItem
 from caseapp.payments.registration import Line, lines_refused, register_lines
 from caseapp.persons import names
 from caseapp.rosters.base import Column, RosterContext, RosterKind, RowErrors, register
@@ -30,10 +32,12 @@ PROJECT, AID, NAME, ID, AMOUNT, REASON = "项目编码", "发放类型", "姓名
 COLUMNS = [
     Column(PROJECT, width=14, help="预算项目编码（当年度）"),
     Column(AID, width=12, help="如：生活救助、医疗救助、助学、慰问、劳模帮扶、表彰奖励"),
-    Column(NAME, width=16, help="个人填姓名（须与身份证号一致）；表彰奖励的先进集体填集体名称"),
+    Column(NAME, width=16, help="个人填姓名（须与身份证号一致）；表彰奖励的先进集体填集体名称",
+           limit=PaymentItem.recipient_name),
     Column(ID, required=False, text=True, width=22, help="个人必填；先进集体不填"),
-    Column(AMOUNT, required=False, width=12, help="单位：元；表彰奖励可不填，按获奖类别的奖励金额发放"),
-    Column(REASON, required=False, width=30),
+    Column(AMOUNT, required=False, width=12, help="单位：元；表彰奖励可不填，按获奖类别的奖励金额发放",
+           limit=PaymentItem.amount_fen),
+    Column(REASON, required=False, width=30, limit=PaymentItem.reason),
 ]
 
 
@@ -81,7 +85,7 @@ def _amount(text: str, award: bool, errors: list) -> int | None:
             errors.append((AMOUNT, "请填写金额（元）"))
         return None
     try:
-        fen = to_fen(text, "元")
+        fen = limits.fen(PaymentItem.amount_fen, text)
     except MoneyError as exc:
         errors.append((AMOUNT, str(exc)))
         return None
@@ -112,7 +116,11 @@ def apply_rows(rows: list[dict], ctx: RosterContext) -> tuple[int, int]:
         lines.setdefault(r["project_id"], []).append(line)
     if missing:
         raise lines_refused(missing, conflict=False)
-    count = sum(len(register_lines(get_scoped(Project, project_id), project_lines, on=ctx.today))
+    # the projects validation found, owned by the caller's union or one above it (a county project funds a
+    # township's aid): looked up the same way here, never only in the caller's subtree
+    projects = {p.id: p for p in db.session.scalars(scoped_with_ancestors(
+        select(Project).where(Project.id.in_(list(lines))), Project.org_id))}
+    count = sum(len(register_lines(projects[project_id], project_lines, on=ctx.today))
                 for project_id, project_lines in sorted(lines.items()))
     idempotency.store(key, 201, {"count": count})
     return count, 0
@@ -161,7 +169,7 @@ def _names_match(rows: list[dict], correct: bool) -> None:
 
 def export_rows(ctx: RosterContext) -> Iterable[list]:
     """The live items in scope, newest project first, as the import's columns (身份证号 masked unless full)."""
-    from caseapp.payments.models import LIVE_STATES, PaymentItem
+    from caseapp.payments.models import LIVE_STATES
 
     stmt = scoped(select(PaymentItem), PaymentItem.org_id).where(PaymentItem.status.in_(LIVE_STATES)).join(
         Project, Project.id == PaymentItem.project_id).order_by(Project.year.desc(), PaymentItem.id).options(

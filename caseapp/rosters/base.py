@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from caseapp.core.context import Principal
 from caseapp.core.errors import NotFound
@@ -55,6 +55,9 @@ class Column:
     text: bool = False  #: format the column as text ('@') so Excel keeps long digit strings
     width: int = 14
     help: str = ""
+    #: the model attribute the column fills (``Person.name``): the framework checks each cell against its length or
+    #: money range; a column without one is held to ``MAX_CELL`` characters
+    limit: Any = None
 
 
 @dataclass

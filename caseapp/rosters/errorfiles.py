@@ -1,4 +1,4 @@
-"""Error workbooks kept under the instance folder for a day, found again by a random token."""
+"""Error workbooks kept under the instance folder for a day, encrypted with the data key, found by a random token."""
 from __future__ import annotations
 
 import os
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from caseapp.core.crypto import decrypt_bytes, encrypt_bytes
 from caseapp.core.errors import NotFound
 
 KEEP_SECONDS = 24 * 3600
@@ -22,13 +23,13 @@ def _folder() -> Path:
 
 
 def save(content: bytes) -> str:
-    """Store an error workbook (it holds uploaded personal data: owner-only file) and return its token."""
+    """Store an error workbook encrypted (it holds uploaded personal data) in an owner-only file; returns its token."""
     folder = _folder()
     _purge(folder)
     token = secrets.token_urlsafe(24)
     fd = os.open(folder / f"{token}.xlsx", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
+        fh.write(encrypt_bytes(content))
     return token
 
 
@@ -39,7 +40,7 @@ def load(token: str | None) -> bytes:
     path = _folder() / f"{token}.xlsx"
     if not path.exists() or time.time() - path.stat().st_mtime > KEEP_SECONDS:
         raise NotFound("错误清单不存在或已过期，请重新上传文件")
-    return path.read_bytes()
+    return decrypt_bytes(path.read_bytes())
 
 
 def _purge(folder: Path) -> None:

@@ -9,17 +9,21 @@ from datetime import date
 from flask import current_app
 
 from caseapp.auth.roles import FULL_VIEW_ROLES
-from caseapp.core import excel
+from caseapp.core import excel, limits
 from caseapp.core.audit import record
 from caseapp.core.calendar import local_today
 from caseapp.core.context import Principal
 from caseapp.core.errors import DomainError, ValidationFailed
+from caseapp.core.money import MoneyError
+from caseapp.core.text import TextError, clean_text
 from caseapp.core.scoping import principal_or_deny, require_role
 from caseapp.core.uow import rehearsal, savepoint
 from caseapp.persons.names import NameMismatch
 from caseapp.rosters.base import RosterContext, RosterKind, RowErrors, get_kind
 
 IMPORT_ROLES = ("caseworker", "admin")
+#: the longest cell a column without a declared limit accepts
+MAX_CELL = 500
 
 
 @dataclass
@@ -130,8 +134,10 @@ def _validate_all(reader: excel.RosterReader, roster: RosterKind, ctx: RosterCon
 
 
 def _check_row(cells: dict[str, str], roster: RosterKind, ctx: RosterContext):
-    """The framework's checks (required, allowed values) plus the kind's; one message per column."""
-    problems = _required_and_choices(cells, roster)
+    """The framework's checks (clean text, limits, required, allowed values) plus the kind's; one message per column."""
+    cells, problems = _clean_cells(cells, roster)
+    flagged = {column for column, _ in problems}
+    problems += [p for p in _required_and_choices(cells, roster) if p[0] not in flagged]
     try:
         clean = roster.validate_row(cells, ctx)
     except RowErrors as exc:
@@ -142,6 +148,37 @@ def _check_row(cells: dict[str, str], roster: RosterKind, ctx: RosterContext):
         problems.append((exc.field or "", exc.message))
         clean = None
     return clean, problems
+
+
+def _clean_cells(cells: dict[str, str], roster: RosterKind) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Every cell cleaned (control characters refused) and held to its column's declared limit."""
+    clean, problems = {}, []
+    for column in roster.columns:
+        try:
+            value = clean[column.header] = clean_text(cells.get(column.header, ""))
+        except TextError as exc:
+            clean[column.header] = ""
+            problems.append((column.header, f"{column.header}{exc}"))
+            continue
+        problem = _limit_problem(column, value)
+        if problem:
+            clean[column.header] = ""
+            problems.append((column.header, problem))
+    return clean, problems
+
+
+def _limit_problem(column, value: str) -> str | None:
+    bound = limits.bounds(column.limit) if column.limit is not None else None
+    if bound is not None and bound.money and value:
+        try:
+            limits.fen(column.limit, value, label=column.header)
+        except MoneyError as exc:
+            return str(exc)
+        return None
+    longest = bound.max_length if bound is not None and bound.max_length else MAX_CELL
+    if len(value) > longest:
+        return f"{column.header}太长（{len(value)} 个字符，最多 {longest} 个）"
+    return None
 
 
 def _required_and_choices(cells: dict[str, str], roster: RosterKind) -> list[tuple[str, str]]:

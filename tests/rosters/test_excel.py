@@ -163,13 +163,13 @@ def test_template_has_text_id_column_dropdowns_and_instructions():
     assert notes[3][1] == "选填"
 
 
-def test_error_workbook_keeps_row_numbers_and_lists_errors():
+def test_error_workbook_holds_only_the_rows_at_fault_with_their_row_numbers():
     number = ids(1)[0]
     data = xlsx([["张三", number, "130434"], [], ["@SUM(A1)", "123", "130434"]])
     with RosterReader(data, SPEC) as reader:
         content = excel.error_workbook(reader, {4: ["身份证号：应为18位", "姓名：不对"]})
     ws = _load(content).active
-    assert [c.value for c in ws[1]][-1] == "错误"
-    assert ws.cell(row=2, column=2).value == number and ws.cell(row=2, column=6).value is None
-    assert ws.cell(row=4, column=6).value == "身份证号：应为18位；姓名：不对"
-    assert ws.cell(row=4, column=1).value == "@SUM(A1)" and ws.cell(row=4, column=1).data_type == "s"
+    assert [c.value for c in ws[1]][0] == "行号" and [c.value for c in ws[1]][-1] == "错误"
+    assert ws.max_row == 2 and number not in str([c.value for row in ws.iter_rows() for c in row])
+    assert ws.cell(row=2, column=1).value == 4 and ws.cell(row=2, column=7).value == "身份证号：应为18位；姓名：不对"
+    assert ws.cell(row=2, column=2).value == "@SUM(A1)" and ws.cell(row=2, column=2).data_type == "s"

@@ -47,7 +47,9 @@ def test_upload_with_errors_lists_them_and_offers_the_error_workbook(app, fake_k
     assert db.session.scalar(select(func.count()).select_from(Person)) == 0
     resp = client.get("/rosters/errors.xlsx")
     ws = openpyxl.load_workbook(io.BytesIO(resp.data)).active
-    assert ws["F3"].value == "身份证号：身份证号应为18位，现在是3位" and ws["F2"].value is None
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0][0] == "行号" and rows[0][-1] == "错误" and len(rows) == 2  # the header and the one row at fault
+    assert rows[1][0] == 3 and rows[1][-1] == "身份证号：身份证号应为18位，现在是3位" and good not in str(rows)
     other = _client(app, org, "caseworker")
     assert other.get("/rosters/errors.xlsx").status_code == 404  # token lives in the uploader's session
 
