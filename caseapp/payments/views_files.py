@@ -9,13 +9,13 @@ from urllib.parse import quote
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from caseapp.core import limits
 from caseapp.core.calendar import local_today
 from caseapp.core.errors import ValidationFailed
-from caseapp.core import limits
 from caseapp.core.money import MoneyError
 from caseapp.payments import exports, settings
 from caseapp.payments.forms import AidCapForm, AidTypeForm, ReturnFileForm, SettingsForm
-from caseapp.payments.models import AID_KINDS, DEFAULT_AID_TYPES
+from caseapp.payments.models import AID_KINDS, DEFAULT_AID_TYPES, AidCap
 
 _MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.budgets.models import Project
+from caseapp.core import limits
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.ddl import protect_append_only
 from caseapp.orgs.models import Organisation
@@ -107,7 +108,7 @@ class SurveyMember(db.Model):
     township: Mapped[str] = mapped_column(String(200), default="")  #: 乡镇/街道 of the recipient's union
     category: Mapped[str] = mapped_column(String(10), default="")  #: 困难类别 at creation ('' when none)
     aid_types: Mapped[str] = mapped_column(String(200), default="")  #: 帮扶类型 paid, joined with 、
-    paid_fen: Mapped[int] = mapped_column(default=0)  #: total 到账 in the project and period
+    paid_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "已到账金额", default=0)  #: in the project and period
     paid_on: Mapped[date | None] = mapped_column()  #: the latest 到账 date
     has_phone: Mapped[bool] = mapped_column(default=True)
     stratum: Mapped[str] = mapped_column(String(200), default="")

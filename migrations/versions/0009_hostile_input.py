@@ -1,7 +1,7 @@
 """money as 64-bit integers, login throttling by account and address, server-side searches
 
 Revision ID: 0009
-Revises: 0001
+Revises: 0010
 Create Date: 2026-11-30
 
 - Money columns (``*_fen``) become BIGINT on PostgreSQL (INTEGER held at most ¥21,474,836.47); SQLite's
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0001'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
@@ -35,6 +35,7 @@ MONEY = {
     'payment_items': ['amount_fen'],
     'person_aid_counters': ['used_fen', 'cap_fen'],
     'projects': ['budget_fen', 'fiscal_fen', 'other_fen'],
+    'survey_members': ['paid_fen'],
 }
 
 

@@ -54,7 +54,7 @@ def test_the_surveyor_role_and_survey_answer_history_after_upgrade(migrated_app)
         conn.execute(text("INSERT INTO organisations (code, name, level, path, created_at) "
                           "VALUES ('1', 'x', 'county', '/1/', CURRENT_TIMESTAMP)"))
         conn.execute(text("INSERT INTO users (username, display_name, password_hash, org_id, is_enabled, "
-                          "session_generation, failed_logins, created_at) VALUES ('u', 'u', 'x', 1, TRUE, 1, 0, CURRENT_TIMESTAMP)"))
+                          "session_generation, created_at) VALUES ('u', 'u', 'x', 1, TRUE, 1, CURRENT_TIMESTAMP)"))
         conn.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'surveyor')"))
         with pytest.raises(Exception):
             conn.execute(text("INSERT INTO user_roles (user_id, role) VALUES (1, 'nobody')"))
