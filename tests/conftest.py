@@ -189,3 +189,11 @@ def redis_url() -> str:
     except redis.RedisError:
         _missing("Redis (REDIS_URL)")
     return url
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The hostile-input sweep's counts of cases (forms, API, rosters, per engine)."""
+    from tests import hostile
+
+    for label, count in sorted(hostile.COUNTS.items()):
+        terminalreporter.write_line(f"恶意输入测试：{label}：{count} 个用例")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from caseapp.api.schema import SPEC, endpoint, json_body, openapi_document
+from caseapp.api.schema import PAGE, SPEC, YEAR, endpoint, json_body, openapi_document
 from caseapp.core import context, uow
 from caseapp.core.web import error_response
 from caseapp.extensions import csrf
@@ -15,7 +15,7 @@ from caseapp.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are accepted here, so there is nothing to forge
 
-__all__ = ["bp", "endpoint", "json_body", "SPEC"]
+__all__ = ["bp", "endpoint", "json_body", "SPEC", "PAGE", "YEAR"]
 
 
 @bp.before_request

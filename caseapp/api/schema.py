@@ -11,6 +11,9 @@ from caseapp.core.limits import INT32
 from caseapp.core.text import TextError, refuse_controls
 
 SPEC: dict[str, dict[str, dict]] = {}
+#: query parameters many lists share
+PAGE = {"type": "integer", "minimum": 1, "maximum": 1_000_000, "description": "页码"}
+YEAR = {"type": "integer", "minimum": 2000, "maximum": 2100, "description": "年度"}
 _TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "object": dict, "array": list}
 _TYPE_ZH = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "布尔值", "object": "对象", "array": "数组"}
 
@@ -78,6 +81,31 @@ def json_body(schema: dict | None = None) -> dict:
     return data
 
 
+def query_args(declared: dict) -> dict:
+    """The declared query-string parameters present in the request, typed and checked against their schemas."""
+    values = {}
+    for name, schema in declared.items():
+        raw = request.args.get(name)
+        if raw is None or raw == "":
+            continue
+        values[name] = _typed(raw, schema, name)
+        validate(values[name], schema, name)
+    return values
+
+
+def _typed(raw: str, schema: dict, name: str):
+    kind = schema.get("type")
+    if kind == "integer":
+        if not (raw.lstrip("-").isascii() and raw.lstrip("-").isdigit()) or len(raw) > 20:
+            raise ValidationFailed(f"参数 {name} 应为整数", field=name)
+        return int(raw)
+    if kind == "boolean":
+        if raw.lower() not in ("1", "0", "true", "false"):
+            raise ValidationFailed(f"参数 {name} 应为 true 或 false", field=name)
+        return raw.lower() in ("1", "true")
+    return raw
+
+
 class _Endpoint:
     """``@endpoint(rule, methods, summary=…, body=schema, response=schema)`` registers a route and its spec."""
 
@@ -92,10 +120,14 @@ class _Endpoint:
         self._pending.clear()
 
     def __call__(self, rule: str, methods=("GET",), *, summary: str, body: dict | None = None,
-                 response: dict | None = None, status: int = 200, tag: str = "") -> Callable:
+                 response: dict | None = None, status: int = 200, tag: str = "", query: dict | None = None
+                 ) -> Callable:
+        """``query`` declares the query-string parameters ({name: schema}): checked before the view runs."""
         def decorate(fn):
             @functools.wraps(fn)
             def view(**kwargs):
+                if query:
+                    query_args(query)
                 return fn(**kwargs)
 
             view.body_schema = body
@@ -106,7 +138,7 @@ class _Endpoint:
                 self._bp.add_url_rule(*args[0], **args[1])
             for method in methods:
                 SPEC.setdefault(_openapi_path(rule), {})[method.lower()] = _operation(
-                    fn, summary, body, response, status, tag)
+                    fn, summary, body, response, status, tag, query)
             return view
 
         return decorate
@@ -121,7 +153,7 @@ def _openapi_path(rule: str) -> str:
     return "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
 
 
-def _operation(fn, summary, body, response, status, tag) -> dict:
+def _operation(fn, summary, body, response, status, tag, query=None) -> dict:
     op = {"summary": summary, "description": (fn.__doc__ or "").strip(), "operationId": fn.__name__,
           "tags": [tag] if tag else [], "security": [{"bearer": []}],
           "responses": {str(status): {"description": "成功", **({"content": {"application/json": {"schema": response}}}
@@ -130,6 +162,9 @@ def _operation(fn, summary, body, response, status, tag) -> dict:
                         "422": {"description": "输入有误", "content": {"application/json": {"schema": ERROR}}}}}
     if body:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if query:
+        op["parameters"] = [{"name": name, "in": "query", "required": False, "schema": schema}
+                            for name, schema in query.items()]
     return op
 
 

@@ -32,6 +32,7 @@ NOMINATE = {"type": "object", "required": ["category"], "properties": {
     "collective": {"type": "object", "required": ["org_code"], "properties": {
         "name": limits.schema(AwardRecipient.collective_name), "org_code": limits.schema(Organisation.code),
         "contact_name": limits.schema(AwardRecipient.contact_name), "contact_phone": {"type": "string", "maxLength": 30}}}}}
+WITHDRAW = {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}}
 RECIPIENT = {"type": "object", "properties": {
     "id": {"type": "integer"}, "category": {"type": "string"}, "kind": {"type": "string"},
     "status": {"type": "string", "enum": ["提名", "确定", "撤销"]}, "org_code": {"type": "string"},
@@ -124,11 +125,10 @@ def confirm(event_id: int, recipient_id: int):
 
 
 @endpoint("/award-events/<int:event_id>/recipients/<int:recipient_id>/withdraw", methods=("POST",), tag="awards",
-          summary="撤销人选", response=RECIPIENT,
-          body={"type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}})
+          summary="撤销人选", response=RECIPIENT, body=WITHDRAW)
 def withdraw(event_id: int, recipient_id: int):
     """Optional body {"reason": "..."}."""
-    data = request.get_json(silent=True) or {}
-    reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
+    data = json_body(WITHDRAW) if request.get_data() else {}  # the body is optional, but never malformed
+    reason = data.get("reason") or ""
     r = recipients.get_recipient(services.get_event(event_id), recipient_id)
     return jsonify(recipient_json(recipients.withdraw_recipient(r, reason)))

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import jsonify, request
 
-from caseapp.api import endpoint, json_body
+from caseapp.api import PAGE, endpoint, json_body
 from caseapp.cases import queries, services, vocab
 from caseapp.cases.models import FamilyMember, FileStatusChange, HardshipFile
 from caseapp.core import limits
@@ -79,6 +79,8 @@ def file_json(f: HardshipFile, *, full: bool = False) -> dict:
 
 
 @endpoint("/hardship-files", summary="困难职工档案列表（按组织、困难类别、状态、复核到期筛选）", tag="cases",
+          query={"org_id": {"type": "integer", "minimum": 1}, "category": {"type": "string", "enum": list(vocab.CATEGORIES)},
+                 "status": {"type": "string", "enum": list(vocab.STATUSES)}, "review_due_by": _DATE, "page": PAGE},
           response={"type": "object", "properties": {"files": {"type": "array", "items": FILE},
                                                      "total": {"type": "integer"}, "page": {"type": "integer"}}})
 def list_files():

@@ -1,5 +1,5 @@
 """Case-file forms: the file with its family members, status changes, yearly review, thresholds."""
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, IntegerField,
+from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -7,7 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from caseapp.cases import vocab
 from caseapp.cases.models import FamilyMember, HardshipFile, HardshipThreshold
 from caseapp.cases.vocab import choices
-from caseapp.core.forms import BaseForm
+from caseapp.core.forms import BaseForm, SubForm
 from caseapp.core import limits
 from caseapp.core.money import MoneyError
 from caseapp.persons.forms import PersonForm
@@ -40,7 +40,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class MemberForm(Form):
+class MemberForm(SubForm):
     """One household member row (a sub-form: the outer form carries CSRF)."""
 
     id = HiddenField()

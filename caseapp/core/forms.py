@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from flask import flash
+from flask import flash, g, has_request_context
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, PasswordField, TextAreaField
+from wtforms import FieldList, Form, FormField, PasswordField, TextAreaField
 
 from caseapp.core.errors import Conflict, ValidationFailed
 from caseapp.core.text import TextError, clean_text, refuse_controls
@@ -14,6 +14,13 @@ T = TypeVar("T")
 
 #: service errors a form shows next to its fields (other domain errors get the error page)
 FORM_ERRORS = (ValidationFailed, Conflict)
+
+
+class SubForm(Form):
+    """A row of a FieldList or a FormField: no CSRF of its own (the outer form has it), Chinese messages."""
+
+    class Meta:
+        locales = ["zh_CN", "zh"]
 
 
 class BaseForm(FlaskForm):
@@ -31,12 +38,17 @@ class BaseForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field, message in refused:
             field.errors = [*field.errors, message]
+        if (refused or not valid) and has_request_context():
+            g.form_refused = self.error_text() or "提交的内容有误"  # the answer becomes a 4xx (core.hardening)
         return valid and not refused
 
     def _clean_text(self) -> list:
         refused = []
         for field in _leaf_fields(self):
             if not isinstance(field.data, str):
+                problem = _raw_problem(field)  # a number, date, choice or box sent with control characters
+                if problem:
+                    refused.append((field, f"{field.label.text}{problem}"))
                 continue
             try:
                 if isinstance(field, PasswordField):
@@ -49,7 +61,7 @@ class BaseForm(FlaskForm):
 
     def error_text(self) -> str:
         """Every field error in one Chinese sentence, for a flash or a refusal."""
-        return "；".join(e for errors in self.errors.values() for e in errors)
+        return "；".join(_messages(self.errors))
 
     def show_error(self, exc: ValidationFailed | Conflict) -> int:
         """Show a service's error next to the field it names (else as a flash); returns the HTTP status."""
@@ -62,6 +74,24 @@ class BaseForm(FlaskForm):
         if isinstance(exc, Conflict) and name == "id_number":  # a number registered elsewhere is not echoed back
             field.raw_data, field.data = [], ""
         return exc.status
+
+
+def _raw_problem(field) -> str | None:
+    for raw in field.raw_data or ():
+        if isinstance(raw, str):
+            try:
+                refuse_controls(raw)
+            except TextError as exc:
+                return str(exc)
+    return None
+
+
+def _messages(errors) -> list[str]:
+    """Every message in WTForms' errors, those of FieldList rows and sub-forms (lists and dicts) included."""
+    if isinstance(errors, str):
+        return [errors]
+    values = errors.values() if isinstance(errors, dict) else errors
+    return [message for value in values for message in _messages(value)]
 
 
 def _leaf_fields(form):

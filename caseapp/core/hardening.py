@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Request, request
+from flask import Flask, Request, current_app, g, request, session
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
     app.request_class = BoundedRequest
     app.json = StrictJSONProvider(app)
     app.after_request(_security_headers)
+    app.after_request(_refusals_answer_4xx)
 
 
 class TrustedProxies:
@@ -57,13 +58,19 @@ class BoundedIntConverter(IntegerConverter):
 
 
 class BoundedArgs(ImmutableMultiDict):
-    """Query and form values: ``get(…, type=int)`` refuses an integer beyond 32 bits in Chinese."""
+    """Query and form values: ``get(…, type=int)`` refuses, in Chinese, what is not an integer (werkzeug would
+    quietly use the default) and an integer beyond 32 bits; an empty value still gives the default."""
 
     def get(self, key, default=None, type=None):  # noqa: A002  (werkzeug's signature)
-        value = super().get(key, default=default, type=type)
-        if type is int and isinstance(value, int) and not -INT32 - 1 <= value <= INT32:
-            raise ValidationFailed(f"参数 {key} 的数值超出允许范围", field=key)
-        return value
+        if type is not int:
+            return super().get(key, default=default, type=type)
+        raw = super().get(key)
+        if raw is None or raw == "":
+            return default
+        text = raw.strip()
+        if not (text.lstrip("-").isascii() and text.lstrip("-").isdigit()) or not -INT32 - 1 <= int(text) <= INT32:
+            raise ValidationFailed(f"参数 {key} 应为整数（不超过 {INT32}）", field=key)
+        return int(text)
 
 
 class BoundedRequest(Request):
@@ -105,6 +112,32 @@ class StrictJSONProvider(DefaultJSONProvider):
     def loads(self, s, **kwargs):
         kwargs.setdefault("parse_constant", _refuse_constant)
         return super().loads(s, **kwargs)
+
+
+def _refusals_answer_4xx(response):
+    """A write that was refused answers 4xx with its Chinese message, whatever the view returned.
+
+    Views often show a refusal as a flash and redirect, or re-render the form with 200; a client (or a script)
+    must not read either as success. The redirect becomes the error page with the refusal's status and message
+    and a link back to where the view was going; a re-rendered page keeps its content with the refusal's status.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS") or response.status_code >= 400:
+        return response
+    unit = g.get("unit")
+    refusal = unit.refusals[0] if unit is not None and unit.refusals else None
+    message = refusal.message if refusal is not None else g.get("form_refused")
+    if not message:
+        return response
+    status = refusal.status if refusal is not None else 422
+    if 300 <= response.status_code < 400:
+        from caseapp.core.web import error_response
+
+        session.pop("_flashes", None)  # the message is on this page; it must not show again on the next one
+        body, _status, headers = error_response(status, message, getattr(refusal, "code", None),
+                                                back=response.headers.get("Location"))
+        return current_app.make_response((body, status, headers))
+    response.status_code = status
+    return response
 
 
 def _security_headers(response):

@@ -107,9 +107,10 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, message: str, code: str | None = None, field: str | None = None):
+def error_response(status: int, message: str, code: str | None = None, field: str | None = None,
+                   back: str | None = None):
     """A Chinese error as JSON for the API or as a page for people (the request's work is rolled back); a 503
-    says when to try again."""
+    says when to try again; ``back`` is where the page's link returns to."""
     uow.abandon()
     if not g.get("request_id"):  # refused before the request began (CSRF): still traceable
         g.request_id = context.new_request_id()
@@ -120,7 +121,7 @@ def error_response(status: int, message: str, code: str | None = None, field: st
         if field:
             body["field"] = field
         return jsonify(body), status, headers
-    return render_template("error.html", status=status, message=message, request_id=rid), status, headers
+    return render_template("error.html", status=status, message=message, request_id=rid, back=back), status, headers
 
 
 def _domain_error(exc: DomainError):

@@ -48,7 +48,7 @@ def _pay_aid(project: Project) -> None:
     payments.review(ids)
     payments.approve(ids, meeting_date=date(2025, 1, 6), minutes_no="魏工纪〔2025〕1号",
                      attendees="主席、副主席、经审会主任、财务负责人")
-    payments.publicize(ids, date(2025, 1, 7))
+    payments.publicize(ids, date(2025, 1, 7), reason="演示数据：补录 2025 年 1 月已张贴的公示")
     payments.pay(ids, on=date(2025, 1, 20), bank_batch="NX20250120-01")
     payments.confirm(ids, on=date(2025, 1, 21))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from caseapp.api import endpoint, json_body
+from caseapp.api import PAGE, endpoint, json_body
 from caseapp.core import limits
 from caseapp.modelworkers import services
 from caseapp.modelworkers.models import LEVELS, STATUSES, ModelWorker
@@ -47,6 +47,10 @@ def model_worker_json(mw: ModelWorker) -> dict:
 
 
 @endpoint("/model-workers", methods=("GET",), tag="modelworkers", summary="劳模列表（可按级别、状态、困难劳模、工会、姓名筛选）",
+          query={"level": {"type": "string", "enum": list(LEVELS)}, "status": {"type": "string", "enum": list(STATUSES)},
+                 "hardship": {"type": "boolean"}, "org_code": limits.schema(Organisation.code),
+                 "q": limits.schema(Person.name), "page": PAGE,
+                 "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
           response={"type": "object", "properties": {"items": {"type": "array", "items": MODEL_WORKER},
                                                      "total": {"type": "integer"}, "page": {"type": "integer"}}})
 def list_model_workers():

@@ -6,7 +6,7 @@ from datetime import date
 from flask import g, jsonify, request
 
 from caseapp.core import limits
-from caseapp.api import endpoint, json_body
+from caseapp.api import PAGE, YEAR, endpoint, json_body
 from caseapp.core.errors import ValidationFailed
 from caseapp.payments import idempotency, reports, services
 from caseapp.budgets.models import Project
@@ -74,6 +74,8 @@ def _date(text: str, field: str) -> date:
 
 
 @endpoint("/payments", tag="payments", summary="款项列表（可按 project_code、status 筛选）",
+          query={"status": {"type": "string", "enum": list(STATUSES)}, "project_code": limits.schema(Project.code),
+                 "year": YEAR, "page": PAGE, "per_page": {"type": "integer", "minimum": 1, "maximum": 500}},
           response={"type": "object", "properties": {"items": {"type": "array", "items": ITEM},
                                                      "total": {"type": "integer"}}})
 def list_payments():
@@ -97,7 +99,7 @@ def _item(i) -> dict:
             "paid_on": i.paid_on.isoformat() if i.paid_on else None}
 
 
-@endpoint("/projects/<code>/execution", tag="payments", summary="项目预算执行：预算数、已占用、已支付、各月末计划进度",
+@endpoint("/projects/<code>/execution", tag="payments", query={"year": YEAR}, summary="项目预算执行：预算数、已占用、已支付、各月末计划进度",
           response={"type": "object"})
 def project_execution(code: str):
     """Budget, reserved and paid of a project, with the plan's share at each month end."""

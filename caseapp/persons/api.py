@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from caseapp.api import endpoint, json_body
+from caseapp.api import PAGE, endpoint, json_body
 from caseapp.core import limits
 from caseapp.orgs.models import Organisation
 from caseapp.persons import services
@@ -39,6 +39,7 @@ def person_json(p: Person) -> dict:
 
 
 @endpoint("/persons", summary="人员列表（按姓名前缀查找，分页）", tag="persons",
+          query={"name": limits.schema(Person.name), "page": PAGE},
           response={"type": "object", "properties": {"persons": {"type": "array", "items": PERSON},
                                                      "total": {"type": "integer"}, "page": {"type": "integer"}}})
 def list_persons():

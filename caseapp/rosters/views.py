@@ -92,9 +92,4 @@ def export_full(kind: str):
 
 def _event_id(values) -> int | None:
     """The optional 评选表彰 event id from a form or query string."""
-    raw = (values.get("event_id") or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise ValidationFailed("评选表彰活动编号应为数字", field="event_id")
-    return int(raw)
+    return values.get("event_id", type=int)  # not a number, or one beyond 32 bits: a Chinese 422

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import jsonify, request
 
-from caseapp.api import endpoint, json_body
+from caseapp.api import YEAR, endpoint, json_body
 from caseapp.core.errors import ValidationFailed
 from caseapp.surveys import answers, callsheet, results, services, vocab
 from caseapp.surveys.answers import AnswerData
@@ -84,7 +84,7 @@ def _params(data: dict) -> SurveyParams:
                         unreachable_attempts=data.get("unreachable_attempts", 3))
 
 
-@endpoint("/surveys", methods=("GET",), tag="surveys", summary="满意度调查列表",
+@endpoint("/surveys", methods=("GET",), tag="surveys", summary="满意度调查列表", query={"year": YEAR},
           response={"type": "object", "properties": {"items": {"type": "array", "items": SURVEY}}})
 def list_surveys():
     """Surveys of the caller's subtree, newest first; ``?year=`` filters."""
@@ -117,7 +117,8 @@ def list_members(survey_id: int):
                               for m in callsheet.calling_list(survey)]})
 
 
-@endpoint("/surveys/<int:survey_id>/sheet", methods=("GET",), tag="surveys", summary="下载回访表 .xlsx")
+@endpoint("/surveys/<int:survey_id>/sheet", methods=("GET",), tag="surveys", summary="下载回访表 .xlsx",
+          query={"full_phones": {"type": "boolean"}, "caller": {"type": "string", "maxLength": 100}})
 def export_sheet(survey_id: int):
     """``?full_phones=1`` for 回访员 and 管理员 only (audited); ``?caller=`` one caller's share."""
     full = request.args.get("full_phones") in ("1", "true")
