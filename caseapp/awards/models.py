@@ -7,8 +7,8 @@ from sqlalchemy import (CheckConstraint, ForeignKey, ForeignKeyConstraint, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.budgets.models import Project
-from caseapp.core.crypto import EncryptedString
 from caseapp.core import limits
+from caseapp.core.crypto import EncryptedString
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.ddl import protect_append_only
 from caseapp.orgs.models import Organisation

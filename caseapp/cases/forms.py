@@ -7,8 +7,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from caseapp.cases import vocab
 from caseapp.cases.models import FamilyMember, HardshipFile, HardshipThreshold
 from caseapp.cases.vocab import choices
-from caseapp.core.forms import BaseForm, SubForm
 from caseapp.core import limits
+from caseapp.core.forms import BaseForm, SubForm
 from caseapp.core.money import MoneyError
 from caseapp.persons.forms import PersonForm
 

@@ -7,8 +7,8 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.cases import vocab
-from caseapp.core.crypto import EncryptedString, HashColumn
 from caseapp.core import limits
+from caseapp.core.crypto import EncryptedString, HashColumn
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.ddl import protect_append_only
 from caseapp.orgs.models import Organisation

@@ -9,10 +9,10 @@ from sqlalchemy.orm import joinedload
 from caseapp.cases import vocab
 from caseapp.cases.models import FileStatusChange, HardshipFile
 from caseapp.cases.thresholds import classify, threshold_for
+from caseapp.core import limits
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict
 from caseapp.core.idnumber import IdNumberError, parse_id_number
-from caseapp.core import limits
 from caseapp.core.money import MoneyError
 from caseapp.core.phone import PhoneError, format_phone_national, normalize_phone
 from caseapp.core.scoping import in_scope, scoped

@@ -5,11 +5,11 @@ from datetime import date
 
 from flask import g, jsonify, request
 
-from caseapp.core import limits
 from caseapp.api import PAGE, YEAR, endpoint, json_body
+from caseapp.budgets.models import Project
+from caseapp.core import limits
 from caseapp.core.errors import ValidationFailed
 from caseapp.payments import idempotency, reports, services
-from caseapp.budgets.models import Project
 from caseapp.payments.models import STATUSES, AidType, Meeting, PaymentItem
 from caseapp.payments.workflow import TRANSITIONS
 

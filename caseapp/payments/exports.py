@@ -15,10 +15,10 @@ from caseapp.core.db import db
 from caseapp.core.errors import Forbidden, ValidationFailed
 from caseapp.core.excel import RosterReader, Spec, safe_row
 from caseapp.core.limits import INT32
-from caseapp.core.officefile import OfficeFileError
-from caseapp.core.text import TextError, refuse_controls
 from caseapp.core.money import format_yuan, rmb_upper
+from caseapp.core.officefile import OfficeFileError
 from caseapp.core.scoping import principal_or_deny, scoped
+from caseapp.core.text import TextError, refuse_controls
 from caseapp.payments import services
 from caseapp.payments.models import PAID, PaymentItem
 

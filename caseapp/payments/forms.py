@@ -6,8 +6,8 @@ import uuid
 from wtforms import (DateField, FileField, HiddenField, IntegerField, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from caseapp.core.forms import BaseForm
 from caseapp.core import limits
+from caseapp.core.forms import BaseForm
 from caseapp.core.money import MoneyError
 from caseapp.payments.models import AidType, Meeting, Objection, PaymentItem
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from caseapp.core.crypto import EncryptedString, HashColumn
 from caseapp.core import limits
+from caseapp.core.crypto import EncryptedString, HashColumn
 from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.masking import mask_account, mask_id, mask_phone
 from caseapp.orgs.models import Organisation

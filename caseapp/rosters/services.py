@@ -15,9 +15,10 @@ from caseapp.core.calendar import local_today
 from caseapp.core.context import Principal
 from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.core.money import MoneyError
-from caseapp.core.text import TextError, clean_text
 from caseapp.core.scoping import principal_or_deny, require_role
+from caseapp.core.text import TextError, clean_text
 from caseapp.core.uow import rehearsal, savepoint
+from caseapp.core.uow import savepoint
 from caseapp.persons.names import NameMismatch
 from caseapp.rosters.base import RosterContext, RosterKind, RowErrors, get_kind
 
