@@ -174,8 +174,8 @@ class BudgetChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
-    before_fen: Mapped[int] = mapped_column()  #: 预算数 before the change, in 分
-    after_fen: Mapped[int] = mapped_column()  #: 调整后预算数, in 分
+    before_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "调整前预算数")  #: in 分
+    after_fen: Mapped[int] = limits.money(limits.BUDGET_YUAN, "调整后预算数")  #: in 分
     changed_on: Mapped[date] = mapped_column()  #: local day the change took effect
     reason: Mapped[str] = mapped_column(Text, default="")  #: 调整原因 (e.g. the 追加/调减 document)
     actor_name: Mapped[str] = mapped_column(String(100))

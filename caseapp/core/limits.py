@@ -15,8 +15,9 @@ Declare columns with :func:`text`, :func:`long_text`, :func:`money` and :func:`i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, Integer, SmallInteger, String, Text, event, inspect
+from sqlalchemy import BigInteger, Float, Integer, Numeric, SmallInteger, String, Text, event, inspect
 from sqlalchemy.orm import Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -47,6 +48,7 @@ class Bounds:
     maximum: int | None = None
     money: bool = False  #: an amount in 分
     multiline: bool = False
+    digits: tuple[int, int] | None = None  #: NUMERIC(precision, scale): decimal columns
 
 
 # ---------------------------------------------------------------- declaring
@@ -99,6 +101,8 @@ def bounds(attribute) -> Bounds:
     if isinstance(kind, String):
         length = info.get("max_length") or kind.length or (TEXT_MAX if isinstance(kind, Text) else None)
         return Bounds(column.name, label, max_length=length, multiline=info.get("multiline", isinstance(kind, Text)))
+    if isinstance(kind, Numeric) and not isinstance(kind, Float) and kind.precision:
+        return Bounds(column.name, label, digits=(kind.precision, kind.scale or 0))
     for sql_type, top in _TYPE_RANGE.items():
         if isinstance(kind, sql_type):
             return Bounds(column.name, label, minimum=info.get("min", -top - 1), maximum=info.get("max", top),
@@ -148,6 +152,10 @@ def problem(b: Bounds, value) -> str | None:
     elif isinstance(value, int) and not isinstance(value, bool) and b.maximum is not None:
         if not b.minimum <= value <= b.maximum:
             return _range_text(b)
+    elif isinstance(value, Decimal) and b.digits is not None:
+        precision, scale = b.digits
+        if not value.is_finite() or abs(value) >= Decimal(10) ** (precision - scale):
+            return f"超出允许范围（绝对值小于 {10 ** (precision - scale):,}）"
     return None
 
 
@@ -204,7 +212,7 @@ def _guard(session, _context, _instances) -> None:
 
 
 def _check_value(attr, value) -> None:
-    if value is None or not isinstance(value, (str, int)):
+    if value is None or not isinstance(value, (str, int, Decimal)):
         return
     for column in attr.columns:
         b = bounds(column)

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.budgets.models import Indicator, Project
+from caseapp.core import limits
 from caseapp.core.db import UTCDateTime, db, utcnow
 
 #: 完成目标可能性 and 偏差原因 as the national table lists them
@@ -29,7 +30,7 @@ class MonitoringReport(db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)  #: the project's
     year: Mapped[int] = mapped_column(index=True)
     month: Mapped[int] = mapped_column()
-    expected_spend_fen: Mapped[int | None] = mapped_column()  #: 全年预计执行数, in 分
+    expected_spend_fen: Mapped[int | None] = limits.money(limits.BUDGET_YUAN, "全年预计执行数")  #: in 分
     spend_causes: Mapped[list] = mapped_column(JSON, default=list)  #: 偏差原因 of the execution (CAUSES)
     spend_measures: Mapped[str] = mapped_column(Text, default="")  #: 纠偏措施 of the execution
     updated_by: Mapped[str] = mapped_column(String(100))

@@ -1,7 +1,7 @@
 """money as 64-bit integers, login throttling by account and address, server-side searches
 
 Revision ID: 0009
-Revises: 0010
+Revises: 0012
 Create Date: 2026-11-30
 
 - Money columns (``*_fen``) become BIGINT on PostgreSQL (INTEGER held at most ¥21,474,836.47); SQLite's
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
@@ -26,12 +26,14 @@ MONEY = {
     'aid_caps': ['cap_fen'],
     'award_categories': ['amount_fen'],
     'benefit_rules': ['amount_fen?', 'threshold_fen?'],
+    'budget_changes': ['before_fen', 'after_fen'],
     'budget_counters': ['reserved_fen', 'paid_fen', 'cap_fen'],
     'family_members': ['income_fen'],
     'hardship_files': ['own_income_fen', 'family_income_fen', 'per_capita_income_fen'],
     'hardship_thresholds': ['deep_max_fen', 'relative_max_fen'],
     'ledger_entries': ['amount_fen'],
     'model_workers': ['allowance_monthly_fen'],
+    'monitoring_reports': ['expected_spend_fen?'],
     'payment_items': ['amount_fen'],
     'person_aid_counters': ['used_fen', 'cap_fen'],
     'projects': ['budget_fen', 'fiscal_fen', 'other_fen'],
