@@ -21,6 +21,8 @@ TEXT = ("空\x00字符", "\x1b[31m红色", TOO_LONG)
 JSON_TEXT = TEXT + ("半个\ud800字",)
 #: numbers no field of this application holds
 NUMBERS = ("2147483648", "9223372036854775808", "1" + "0" * 26, "-99999999999", "NaN", "1e308")
+#: decimals (a measured value): beyond any NUMERIC column, not numbers at all
+DECIMALS = ("1" + "0" * 26, "-1" + "0" * 26, "NaN", "1e308")
 #: amounts in 元: a part below 1 分, beyond every money column's bound, absurd, negative
 AMOUNTS = ("0.005", "1" + "0" * 26, "21474836.48", "-5", "NaN")
 DATES = ("99999-01-01", "2025-02-30", "0000-00-00")
@@ -49,6 +51,7 @@ class Field:
     value: str = ""
     options: list = field(default_factory=list)
     checked: bool = False
+    step: str = ""  #: a number input's step: "any" or a fraction means a decimal, not an integer
 
 
 @dataclass
@@ -87,7 +90,7 @@ class _FormParser(HTMLParser):
             return
         elif tag in ("input", "button"):
             self._form.fields.append(Field(a["name"], tag, (a.get("type") or "text").lower(), a.get("value") or "",
-                                           checked="checked" in a))
+                                           checked="checked" in a, step=a.get("step") or ""))
         elif tag in ("select", "textarea"):
             self._form.fields.append(Field(a["name"], tag, tag))
             self._select = self._form.fields[-1] if tag == "select" else None
@@ -124,6 +127,8 @@ def form_values(f: Field) -> tuple[str, ...]:
         return ID_NUMBERS + TEXT
     if any(word in name for word in _MONEY_WORDS):
         return AMOUNTS + TEXT[:2]
+    if f.type == "number" and (f.step == "any" or "." in f.step):
+        return DECIMALS + TEXT[:2]
     if f.type == "number" or _NUMBER_NAMES.search(name):
         return NUMBERS + TEXT[:2]
     return TEXT

@@ -105,6 +105,7 @@ def test_every_form_refuses_every_hostile_value_in_chinese_and_writes_nothing(ap
                 problem = _answer_problem(resp, before)
                 if problem:
                     failures.append(f"{action} {f.name}={value[:20]!r}: {problem}")
+                    before = hostile.fingerprint()  # what it wrote is not blamed on the next case
     _report(f"{len(forms)} 个表单 × 字段 × 恶意值", cases)
     assert not failures, f"{len(failures)} of {cases} cases:\n" + "\n".join(failures)
 
@@ -148,6 +149,7 @@ def test_every_api_endpoint_refuses_every_hostile_value_in_chinese_and_writes_no
             cases += 1
             if (problem := _answer_problem(resp, before)) is not None:
                 failures.append(f"{method} {url} {label}: {problem}")
+                before = hostile.fingerprint()
     _report("API 接口 × 字段与查询参数 × 恶意值", cases)
     assert cases > 300 and not failures, f"{len(failures)} of {cases} cases:\n" + "\n".join(failures)
 

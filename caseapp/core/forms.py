@@ -1,6 +1,7 @@
 """Form base class: CSRF from Flask-WTF, WTForms' built-in messages in Chinese, service errors by field."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Callable, TypeVar
 
 from flask import flash, g, has_request_context
@@ -8,9 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField, TextAreaField
 
 from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core.limits import INT32
 from caseapp.core.text import TextError, clean_text, refuse_controls
 
 T = TypeVar("T")
+#: the widest decimal column is NUMERIC(18, 4)
+MAX_DECIMAL = 10**14
 
 #: service errors a form shows next to its fields (other domain errors get the error page)
 FORM_ERRORS = (ValidationFailed, Conflict)
@@ -77,6 +81,12 @@ class BaseForm(FlaskForm):
 
 
 def _raw_problem(field) -> str | None:
+    """Control characters in what was posted, or a number no column of this application holds."""
+    value = field.data
+    if isinstance(value, Decimal) and (not value.is_finite() or abs(value) >= MAX_DECIMAL):
+        return f"超出允许范围（绝对值小于 {MAX_DECIMAL:,}）"
+    if isinstance(value, int) and not isinstance(value, bool) and not -INT32 - 1 <= value <= INT32:
+        return f"超出允许范围（不超过 {INT32:,}）"
     for raw in field.raw_data or ():
         if isinstance(raw, str):
             try:

@@ -13,10 +13,13 @@ from werkzeug.routing import IntegerConverter
 
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.limits import INT32
+from caseapp.core.text import TextError, refuse_controls
 
 #: no inline script or style, nothing from elsewhere, no framing, forms post only here
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+#: a single query or form value longer than this is refused (no column holds more than 10,000 characters)
+MAX_VALUE_CHARS = 20_000
 #: JSON deeper than this is refused before it is parsed (the API's own documents nest 4 levels)
 MAX_JSON_DEPTH = 32
 #: a JSON string (skipped whole) or one bracket
@@ -29,6 +32,7 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.request_class = BoundedRequest
     app.json = StrictJSONProvider(app)
+    app.before_request(_refuse_hostile_values)
     app.after_request(_security_headers)
     app.after_request(_refusals_answer_4xx)
 
@@ -84,6 +88,21 @@ class BoundedRequest(Request):
         if _depth_exceeds(body, MAX_JSON_DEPTH):
             raise ValidationFailed(f"JSON 嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）")
         return super().get_json(force=force, silent=silent, cache=cache)
+
+
+def _refuse_hostile_values() -> None:
+    """Every query and form value, read by a form or straight from ``request``: no control characters, no lone
+    surrogates, at most ``MAX_VALUE_CHARS`` characters (longer than any column; files are not values)."""
+    sources = (request.args, request.form) if request.method not in ("GET", "HEAD", "OPTIONS") else (request.args,)
+    for values in sources:
+        for name, value in values.items(multi=True):
+            if len(value) > MAX_VALUE_CHARS:
+                raise ValidationFailed(f"提交的内容过长（{name}：{len(value):,} 个字符，最多 {MAX_VALUE_CHARS:,} 个）",
+                                       field=name)
+            try:
+                refuse_controls(value)
+            except TextError as exc:
+                raise ValidationFailed(f"提交的内容（{name[:40]}）{exc}", field=name) from None
 
 
 def _depth_exceeds(body: bytes, limit: int) -> bool:
