@@ -143,7 +143,7 @@ def _refusals_answer_4xx(response):
     if request.method in ("GET", "HEAD", "OPTIONS") or response.status_code >= 400:
         return response
     unit = g.get("unit")
-    refusal = unit.refusals[0] if unit is not None and unit.refusals else None
+    refusal = unit.refusals[-1] if unit is not None and unit.refusals else None  # the one the view met last
     message = refusal.message if refusal is not None else g.get("form_refused")
     if not message:
         return response

@@ -13,7 +13,7 @@ _UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _BIG_UNITS = ("", "万", "亿", "万亿")
 #: far above any union's budget, far below a 64-bit column: larger input is refused before any arithmetic
-_MAX_FEN = 10**17
+_MAX_FEN = 10**24
 #: 大写 stops at 万亿 groups; beyond that the amount is not a union budget anyway.
 _MAX_UPPER_YUAN = 10**16 - 1
 

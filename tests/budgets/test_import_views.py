@@ -132,9 +132,9 @@ def test_preview_asks_and_answers_finish_the_import(app, admin_client):
     page = admin_client.get("/budgets/import/preview").get_data(as_text=True)
     assert "需要您确认（2 项）" in page and "预算数（万元）" in page and 'name="year"' in page
     assert '<option value="万元" selected>' in page and "disabled" in page
-    resp = admin_client.post("/budgets/import/confirm", data={})
-    assert resp.status_code == 302 and db.session.scalar(select(Project.id)) is None
-    assert "还有2个问题需要回答" in admin_client.get("/budgets/import/preview").get_data(as_text=True)
+    resp = admin_client.post("/budgets/import/confirm", data={})  # refused: a 422 naming what is open
+    assert resp.status_code == 422 and db.session.scalar(select(Project.id)) is None
+    assert "还有2个问题需要回答" in resp.get_data(as_text=True)
     admin_client.post("/budgets/import/answers", data={"year": "2025", "unit": "万元"})
     page = admin_client.get("/budgets/import/preview").get_data(as_text=True)
     assert "需要您确认" not in page and "¥1,250,000.00" in page and "系统生成（按名称识别）" in page

@@ -30,8 +30,9 @@ def test_project_page_shows_deviations_and_the_editor_fixes_them(app, union):
     refused = editor.post(f"/evaluation/projects/{project.id}/indicators/{indicator.id}",
                           {"override_text": "39人", "override_reason": ""})
     assert refused.status_code == 422 and "调整实际完成值须说明理由和依据" in refused.get_data(as_text=True)
-    shown = editor.follow(f"/evaluation/projects/{project.id}/submit")
-    assert "尚不能提交" in shown and "社会稳定" in shown
+    refused = editor.post(f"/evaluation/projects/{project.id}/submit")
+    assert refused.status_code == 422 and "尚不能提交" in refused.get_data(as_text=True)
+    assert "社会稳定" in refused.get_data(as_text=True)
 
 
 def test_award_page_names_the_document_contradiction(app, union):
@@ -50,7 +51,8 @@ def test_submit_return_approve_through_the_pages(app, union):
     assert "内容已冻结" in editor.follow(f"/evaluation/projects/{project.id}/submit")
     page = editor.page(f"/evaluation/projects/{project.id}")
     assert "提交自评" not in page and "填写</a>" not in page
-    assert "请刷新" not in reviewer.follow(f"/evaluation/projects/{project.id}/return", {"reason": ""})
+    no_reason = reviewer.post(f"/evaluation/projects/{project.id}/return", {"reason": ""})
+    assert no_reason.status_code == 422 and "请刷新" not in no_reason.get_data(as_text=True)
     assert "已退回" in reviewer.follow(f"/evaluation/projects/{project.id}/return", {"reason": "核对人数"})
     assert "已被" in editor.page(f"/evaluation/projects/{project.id}") and "核对人数" in editor.page(
         f"/evaluation/projects/{project.id}")
@@ -113,8 +115,8 @@ def test_monitoring_pages(app, union):
     aid = next(m for m in year_monitoring(2025, 7) if m.code == AID)
     assert aid.expected_spend_fen == 47_660_000 and aid.spend_causes == ["人员保障"]
     assert next(i for i in aid.indicators if i.level3 == "满意率").light == "red"
-    bad = editor.follow(f"/monitoring/projects/{project.id}?month=7", {"expected_spend": "很多"})
-    assert "金额格式不正确" in bad
+    bad = editor.post(f"/monitoring/projects/{project.id}?month=7", {"expected_spend": "很多"})
+    assert bad.status_code == 422 and "金额格式不正确" in bad.get_data(as_text=True)
 
 
 def test_cli_score_json_shape(app, union):

@@ -58,9 +58,9 @@ def test_successful_upload_and_whole_file_refusal(app, fake_kind, org):
     client = _client(app, org, "caseworker")
     page = _upload(client, xlsx([["张三", n, "130434"] for n in ids(2)])).get_data(as_text=True)
     assert "导入成功：新增 2 人，更新 0 人" in page
-    resp = _upload(client, xlsx([["张三"]], headers=["姓名"]))
-    assert resp.status_code == 302
-    assert "缺少必需的列：身份证号、所属工会" in client.get("/rosters/").get_data(as_text=True)
+    resp = _upload(client, xlsx([["张三"]], headers=["姓名"]))  # refused: a 422 page, not a redirect
+    assert resp.status_code == 422 and "缺少必需的列：身份证号、所属工会" in resp.get_data(as_text=True)
+    assert 'href="/rosters/"' in resp.get_data(as_text=True)  # back to the upload
 
 
 def test_reviewer_cannot_upload(app, fake_kind, org):
