@@ -9,30 +9,17 @@ import pytest
 from sqlalchemy import func, select
 
 from caseapp.core.db import db
-from caseapp.payments import services
 from caseapp.payments.models import PaymentItem
 from caseapp.rosters import services as rosters
-from tests.conftest import acting_as, on_day
+from tests.conftest import acting_as
 from tests.factories import OrgFactory, UserFactory
 from tests.payments.conftest import id_number, make_filed, make_person
-from tests.payments.test_pages import _client, _post
+from tests.payments.test_pages import _client, _paid_items, _post
 from tests.xlsx import workbook
 
 
-def _paid(world, n=2):
-    people = [make_person(world.org.id, 60 + i) for i in range(n)]
-    with acting_as(world.caseworker):
-        ids = [services.register_payment(world.project, "慰问", 10_000, person_id=p.id, on=date(2025, 6, 2)).id
-               for p in people]
-    with acting_as(world.reviewer):
-        services.review(ids)
-    with acting_as(world.leader):
-        services.approve(ids, meeting_date=date(2025, 6, 3), minutes_no="7号", attendees="甲、乙")
-        with on_day(date(2025, 6, 4)):
-            services.publicize(ids, date(2025, 6, 4))
-    with acting_as(world.finance):
-        services.pay(ids, on=date(2025, 6, 20), bank_batch="B6")
-    return ids
+def _paid(world) -> list[int]:
+    return [item.id for item in _paid_items(world)]
 
 
 def _return(app, world, body: bytes, name="回盘.csv"):
