@@ -12,7 +12,6 @@ from caseapp.budgets.models import Project
 from caseapp.budgets.services import get_project_by_code
 from caseapp.core import limits
 from caseapp.core.errors import ValidationFailed
-from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.orgs.models import Organisation
 from caseapp.persons.api import CORRECT_NAME
 from caseapp.persons.models import Person

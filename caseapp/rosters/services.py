@@ -18,7 +18,6 @@ from caseapp.core.money import MoneyError
 from caseapp.core.scoping import principal_or_deny, require_role
 from caseapp.core.text import TextError, clean_text
 from caseapp.core.uow import rehearsal, savepoint
-from caseapp.core.uow import savepoint
 from caseapp.persons.names import NameMismatch
 from caseapp.rosters.base import RosterContext, RosterKind, RowErrors, get_kind
 

@@ -1,7 +1,7 @@
 """money as 64-bit integers, login throttling by account and address, server-side searches
 
 Revision ID: 0009
-Revises: 0012
+Revises: 0008
 Create Date: 2026-11-30
 
 - Money columns (``*_fen``) become BIGINT on PostgreSQL (INTEGER held at most ¥21,474,836.47); SQLite's
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0012'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
