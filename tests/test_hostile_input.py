@@ -40,8 +40,9 @@ def setting(app):
     ids = _records(org, user)
     client = app.test_client()
     assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
-    db.session.commit()
-    return {"ids": ids, "client": client, "token": issue_token(user), "user": user, "org": org}
+    token = issue_token(user)
+    db.session.commit()  # the setting is committed, as it would be before anyone attacks it
+    return {"ids": ids, "client": client, "token": token, "user": user, "org": org}
 
 
 def _answer_problem(resp, before: dict) -> str | None:
