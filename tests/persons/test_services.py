@@ -52,7 +52,8 @@ def test_same_number_in_scope_updates_the_one_person(app):
                                          work_unit="新单位", phone="13912345678")
         assert services.find_by_id_number(number) is first
     assert again is first and first.work_unit == "新单位" and _count(Person) == 1
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "persons")).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "persons")
+                                 .order_by(AuditEvent.id)).all()
     assert actions == ["person.create", "person.update"]
 
 
