@@ -166,6 +166,8 @@ class ProductionConfig(BaseConfig):
         missing = [name for name, key in (("SECRET_KEY", "SECRET_KEY"), ("CASEAPP_DATA_KEY", "DATA_KEYS"),
                                           ("CASEAPP_LOOKUP_KEY", "LOOKUP_KEY"), ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
                    if not cfg[key]]
+        if not cfg["SMTP_HOST"] and not cfg["MAIL_OUTBOX_DIR"]:
+            missing.append("SMTP_HOST（或有意把邮件写入文件夹时设置 CASEAPP_MAIL_OUTBOX）")
         if missing:
             raise ConfigError("生产环境缺少必需的配置项: " + ", ".join(missing))
         for key in cfg["DATA_KEYS"]:

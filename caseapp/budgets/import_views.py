@@ -4,11 +4,7 @@ Handlers only: their routes are declared with the area's other routes in ``views
 """
 from __future__ import annotations
 
-import json
 import re
-import secrets
-import time
-from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required
@@ -16,7 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from caseapp.budgets import checks, importer, rules, services
+from caseapp.budgets import checks, import_store, importer, rules, services
 from caseapp.budgets.importer import Answers
 from caseapp.budgets.importer.diff import number
 from caseapp.budgets.importer.identity import CODE_SOURCES
@@ -31,9 +27,6 @@ from caseapp.orgs.services import list_orgs
 NAV.append(("budgets.rules", "文字规则", None))
 
 _SESSION_KEY = "target_import"
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-#: Uploaded documents nobody confirmed are removed after this many seconds.
-_STALE_SECONDS = 24 * 3600
 
 
 class UploadForm(BaseForm):
@@ -129,8 +122,8 @@ def import_cancel():
     """Drop the uploaded document without importing it."""
     require_role("admin")
     info = session.pop(_SESSION_KEY, None)
-    if info and _TOKEN_RE.match(str(info.get("token", ""))):
-        _discard(info["token"])
+    if info:
+        _discard(str(info.get("token", "")))
     flash("已取消导入", "info")
     return redirect(url_for("budgets.import_upload"))
 
@@ -189,42 +182,28 @@ def _check_upload(filename: str, data: bytes) -> None:
         raise ValidationFailed(f"文件超过 {limit // (1024 * 1024)} MB", field="document")
 
 
-def _folder() -> Path:
-    """instance/imports, created on first use."""
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _store(data: bytes) -> str:
-    """Keep the upload under a random token (only the token goes into the session); sweep stale ones."""
-    folder = _folder()
-    for old in folder.glob("*.*"):
-        if time.time() - old.stat().st_mtime > _STALE_SECONDS:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    (folder / f"{token}.upload").write_bytes(data)
-    return token
+    """Keep the upload under a random token (only the token goes into the session)."""
+    return import_store.keep(data)
 
 
 def _store_answers(token: str, answers: Answers) -> None:
-    """The answers given so far, next to the upload (not in the session cookie)."""
-    (_folder() / f"{token}.json").write_text(json.dumps(answers.as_json(), ensure_ascii=False), encoding="utf-8")
+    """The answers given so far, kept with the upload (not in the session cookie)."""
+    import_store.save_details(token, {"answers": answers.as_json()})
 
 
 def _pending() -> tuple[dict, bytes, Answers] | None:
     """The session's pending import, its bytes and the answers so far; None when missing or expired."""
     info = session.get(_SESSION_KEY)
-    if not info or not _TOKEN_RE.match(str(info.get("token", ""))):
+    if not info:
         return None
-    path = _folder() / f"{info['token']}.upload"
-    if not path.exists():
+    kept = import_store.load(str(info.get("token", "")))
+    if kept is None:
         return None
-    saved = _folder() / f"{info['token']}.json"
-    answers = Answers.from_json(json.loads(saved.read_text(encoding="utf-8"))) if saved.exists() else Answers()
-    return info, path.read_bytes(), answers
+    data, details = kept
+    answers = Answers.from_json(details["answers"]) if "answers" in details else Answers()
+    return info, data, answers
 
 
 def _discard(token: str) -> None:
-    for suffix in (".upload", ".json"):
-        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+    import_store.discard(token)

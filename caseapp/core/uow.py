@@ -134,6 +134,19 @@ def finish(unit: Unit, *, commit: bool = True) -> bool:
     return True
 
 
+def restart() -> None:
+    """Roll back the open unit's work so far and forget its refusals; the unit goes on from a clean start.
+
+    For an edge that must record something after a refused attempt (the error workbook of a failed import).
+    """
+    unit = _current.get()
+    if unit is None:
+        raise RuntimeError("no unit of work is open")
+    db.session.rollback()
+    unit.refusals.clear()
+    unit.after_commit.clear()
+
+
 def abandon() -> None:
     """Roll back the open unit now (an error page is about to be rendered)."""
     unit = _current.get()

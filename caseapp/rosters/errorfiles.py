@@ -1,54 +1,29 @@
-"""Error workbooks kept under the instance folder for a day, encrypted with the data key, found by a random token."""
+"""Error workbooks of failed roster uploads: kept a day in the database, encrypted, found by a random token.
+
+The workbook repeats the uploaded rows (身份证号 included), so it is encrypted with the data key and belongs to
+the user who uploaded the file; any web machine serves the download (``caseapp.core.stash``).
+"""
 from __future__ import annotations
 
-import os
-import re
-import secrets
-import time
-from pathlib import Path
-
-from flask import current_app
-
-from caseapp.core.crypto import decrypt_bytes, encrypt_bytes
+from caseapp.core import stash, uow
 from caseapp.core.errors import NotFound
 
-KEEP_SECONDS = 24 * 3600
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "roster_errors"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
+KIND = "roster_errors"
 
 
 def save(content: bytes) -> str:
-    """Store an error workbook encrypted (it holds uploaded personal data) in an owner-only file; returns its token."""
-    folder = _folder()
-    _purge(folder)
-    token = secrets.token_urlsafe(24)
-    fd = os.open(folder / f"{token}.xlsx", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(encrypt_bytes(content))
-    return token
+    """Store an error workbook for the acting user and return its token.
+
+    The failed import's own work is rolled back first (nothing of it may stay), and with it the refusals its
+    row checks raised; the workbook is what this request commits.
+    """
+    uow.restart()
+    return stash.put(KIND, content)
 
 
 def load(token: str | None) -> bytes:
-    """The stored workbook for ``token``; a bad, unknown or expired token looks like a missing file."""
-    if not token or not _TOKEN.match(token):
+    """The stored workbook for ``token``; a bad, unknown, expired or another user's token looks like a missing file."""
+    found = stash.get(KIND, token)
+    if found is None:
         raise NotFound("错误清单不存在或已过期，请重新上传文件")
-    path = _folder() / f"{token}.xlsx"
-    if not path.exists() or time.time() - path.stat().st_mtime > KEEP_SECONDS:
-        raise NotFound("错误清单不存在或已过期，请重新上传文件")
-    return decrypt_bytes(path.read_bytes())
-
-
-def _purge(folder: Path) -> None:
-    """Delete error workbooks older than a day."""
-    cutoff = time.time() - KEEP_SECONDS
-    for path in folder.glob("*.xlsx"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except FileNotFoundError:
-            pass
+    return found.content

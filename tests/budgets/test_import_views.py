@@ -10,6 +10,7 @@ from tests.factories import OrgFactory, UserFactory
 
 from caseapp.budgets.models import Project, Rule
 from caseapp.core.db import db
+from caseapp.core.stash import StashedFile
 
 
 @pytest.fixture
@@ -30,8 +31,10 @@ def _upload(client, data=None, name="weixian.docx", year=""):
                        content_type="multipart/form-data")
 
 
-def _stored(app) -> list[Path]:
-    return list((Path(app.instance_path) / "imports").glob("*.upload"))
+def _stored(app) -> list[int]:
+    """Pending uploads kept for a later request (in the database, never under the instance folder)."""
+    assert not (Path(app.instance_path) / "imports").exists()
+    return list(db.session.scalars(select(StashedFile.id).where(StashedFile.kind == "budget_import")))
 
 
 def test_upload_preview_confirm(app, admin_client):

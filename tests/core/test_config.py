@@ -7,7 +7,8 @@ from config import ConfigError, load_config
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("SECRET_KEY", "CASEAPP_DATA_KEY", "CASEAPP_LOOKUP_KEY", "DATABASE_URL", "REDIS_URL", "SMTP_HOST"):
+    for name in ("SECRET_KEY", "CASEAPP_DATA_KEY", "CASEAPP_LOOKUP_KEY", "DATABASE_URL", "REDIS_URL", "SMTP_HOST",
+                 "CASEAPP_MAIL_OUTBOX"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -15,7 +16,7 @@ def clean_env(monkeypatch):
 def test_production_names_every_missing_setting(clean_env, tmp_path):
     with pytest.raises(ConfigError) as err:
         load_config(str(tmp_path), "production")
-    for name in ("SECRET_KEY", "CASEAPP_DATA_KEY", "CASEAPP_LOOKUP_KEY", "DATABASE_URL"):
+    for name in ("SECRET_KEY", "CASEAPP_DATA_KEY", "CASEAPP_LOOKUP_KEY", "DATABASE_URL", "SMTP_HOST"):
         assert name in str(err.value)
     assert "生产环境缺少" in str(err.value)
 
@@ -25,6 +26,7 @@ def test_production_refuses_a_malformed_data_key(clean_env, tmp_path):
     clean_env.setenv("CASEAPP_LOOKUP_KEY", "l" * 64)
     clean_env.setenv("DATABASE_URL", "postgresql://db/caseapp")
     clean_env.setenv("CASEAPP_DATA_KEY", "not-a-key")
+    clean_env.setenv("SMTP_HOST", "smtp.internal")
     with pytest.raises(ConfigError, match="CASEAPP_DATA_KEY"):
         load_config(str(tmp_path), "production")
 
@@ -35,6 +37,7 @@ def test_production_reads_rotation_keys_newest_first(clean_env, tmp_path):
     clean_env.setenv("CASEAPP_LOOKUP_KEY", "l" * 64)
     clean_env.setenv("DATABASE_URL", "postgres://u@db/caseapp")
     clean_env.setenv("CASEAPP_DATA_KEY", f"{new}, {old}")
+    clean_env.setenv("SMTP_HOST", "smtp.internal")
     cfg = load_config(str(tmp_path), "production")
     assert cfg["DATA_KEYS"] == [new, old]
     assert cfg["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/caseapp"
@@ -66,3 +69,19 @@ def test_tests_hash_passwords_cheaply_and_production_does_not(app):
         from caseapp.auth.services import hash_password
 
         assert hash_password("十个字符以上的密码").startswith("pbkdf2:sha256:1$")
+
+
+def _production_env(env) -> None:
+    env.setenv("SECRET_KEY", "s" * 64)
+    env.setenv("CASEAPP_LOOKUP_KEY", "l" * 64)
+    env.setenv("DATABASE_URL", "postgresql://db/caseapp")
+    env.setenv("CASEAPP_DATA_KEY", Fernet.generate_key().decode())
+
+
+def test_production_without_smtp_refuses_unless_a_mail_folder_is_chosen(clean_env, tmp_path):
+    _production_env(clean_env)
+    with pytest.raises(ConfigError, match="SMTP_HOST.*CASEAPP_MAIL_OUTBOX"):
+        load_config(str(tmp_path), "production")
+    clean_env.setenv("CASEAPP_MAIL_OUTBOX", str(tmp_path / "mail"))
+    cfg = load_config(str(tmp_path), "production")
+    assert cfg["SMTP_HOST"] is None and cfg["MAIL_OUTBOX_DIR"] == str(tmp_path / "mail")

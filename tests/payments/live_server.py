@@ -39,7 +39,8 @@ def _free_port() -> int:
 def gunicorn(db_url: str, k: dict, instance: str, workers: int):
     """Run ``gunicorn wsgi:app`` on a random port; yield its base URL; stop it afterwards."""
     port = _free_port()
-    env = {**os.environ, **k, "DATABASE_URL": db_url, "CASEAPP_INSTANCE": instance, "CASEAPP_ENV": "production"}
+    env = {**os.environ, **k, "DATABASE_URL": db_url, "CASEAPP_INSTANCE": instance, "CASEAPP_ENV": "production",
+           "CASEAPP_MAIL_OUTBOX": os.path.join(instance, "outbox")}
     env.pop("REDIS_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
                              "--timeout", "60", "--preload", "--graceful-timeout", "5", "--log-level", "warning", "wsgi:app"],
