@@ -98,6 +98,13 @@ class BaseConfig:
     PASSWORD_HASH_METHOD = "scrypt"
     PAGE_SIZE = 50
     JOBS_IN_PROCESS = True
+    #: a running job renews its lock every JOB_HEARTBEAT_SECONDS; a lock (and a run) without a heartbeat for
+    #: JOB_LOCK_SECONDS belongs to a dead process: the lock lapses, the run shows as 中断
+    JOB_LOCK_SECONDS = 90
+    JOB_HEARTBEAT_SECONDS = 20
+    #: logs: "text" (one line: time, level, logger, request/task id, message) or "json" (one object a line)
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
     #: requests a minute per client address on the public questionnaire pages (per web process)
     SURVEY_PUBLIC_RATE_LIMIT = 30
 
@@ -120,6 +127,11 @@ class BaseConfig:
         )
         cfg["TRUSTED_PROXIES"] = _int_env("CASEAPP_TRUSTED_PROXIES", 0)
         cfg["JOBS_IN_PROCESS"] = not cfg["REDIS_URL"]
+        cfg.update(JOB_LOCK_SECONDS=max(_int_env("CASEAPP_JOB_LOCK_SECONDS", cls.JOB_LOCK_SECONDS), 1),
+                   JOB_HEARTBEAT_SECONDS=max(_int_env("CASEAPP_JOB_HEARTBEAT_SECONDS", cls.JOB_HEARTBEAT_SECONDS), 1),
+                   LOG_FORMAT=_env("CASEAPP_LOG_FORMAT", cls.LOG_FORMAT), LOG_LEVEL=_env("CASEAPP_LOG_LEVEL", cls.LOG_LEVEL))
+        if cfg["LOG_FORMAT"] not in ("text", "json"):
+            raise ConfigError("CASEAPP_LOG_FORMAT 应为 text 或 json")
         db_url = _env("DATABASE_URL")
         cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(db_url) if db_url else None
         cfg["SECRET_KEY"] = _env("SECRET_KEY")

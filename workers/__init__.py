@@ -7,6 +7,9 @@ run through ``run_job``, which is the unit of work, so this package holds no job
 """
 from __future__ import annotations
 
+import os
+import socket
+
 from celery import Celery, Task
 from flask import Flask
 
@@ -45,13 +48,23 @@ def make_celery(flask_app: Flask, **overrides) -> Celery:
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         task_default_queue=flask_app.config.get("CELERY_QUEUE", "celery"),
-        beat_schedule=schedule(),
+        beat_schedule=beat_schedule(),
     )
     celery.conf.update(overrides)
     for name in job_names():
         celery.task(name=name, shared=False, **IDEMPOTENT)(_task_body(name))
     flask_app.extensions["celery"] = celery
     return celery
+
+
+def beat_schedule() -> dict:
+    """The registry's schedule, each task carrying the sending beat's name (two beats are then seen as two).
+
+    Computed in the process that runs ``celery beat``: its host name and pid are that beat's.
+    """
+    identity = f"{socket.gethostname()}:{os.getpid()}"
+    return {name: {**entry, "kwargs": {**entry.get("kwargs", {}), "beat": identity}}
+            for name, entry in schedule().items()}
 
 
 def _task_body(name: str):

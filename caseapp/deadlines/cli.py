@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 from flask.cli import AppGroup
 
 from caseapp.core.cli import emit_json, operator_command, say
-from caseapp.core.errors import ValidationFailed
+from caseapp.jobs.cli import run_recorded
 from caseapp.deadlines import services
-from caseapp.deadlines.scan import scan
 from caseapp.deadlines.sources import deadlines_for_year
 from caseapp.core.calendar import local_today
 
@@ -37,17 +37,18 @@ def list_cmd(year: int | None, as_json: bool) -> None:
                    f"（{d.resolved.explanation_zh}）")
 
 
-@deadlines_cli.command("scan", help="立即检查截止日期、未发放款项、公示期、支出进度和年度复核，并生成提醒（不重复）")
+@deadlines_cli.command("scan", help="立即检查截止日期、未发放款项、公示期、支出进度和年度复核，并生成提醒（不重复）；"
+                                     "与定时运行一样加锁并记录")
 @click.option("--today", "today_text", help="按此日期检查（YYYY-MM-DD，默认今天）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-@operator_command()
 def scan_cmd(today_text: str | None, as_json: bool) -> None:
-    """Check deadlines and spending plans now and queue reminders (a rerun queues nothing twice)."""
+    """Run the daily scan now, as the job ``deadlines.scan`` (locked, recorded); a rerun queues nothing twice."""
     try:
-        today = dt.date.fromisoformat(today_text) if today_text else local_today()
+        today = dt.date.fromisoformat(today_text).isoformat() if today_text else None
     except ValueError:
-        raise ValidationFailed("日期格式应为 YYYY-MM-DD", field="today") from None
-    result = scan(today)
+        say("错误：日期格式应为 YYYY-MM-DD")
+        sys.exit(1)
+    result = run_recorded("deadlines.scan", today=today)
     if as_json:
         emit_json(result)
     say(f"检查完成：{len(result['findings'])}项发现，新增{result['queued']}条提醒")

@@ -13,7 +13,6 @@ from caseapp.jobs.registry import job
 # a crontab cannot express a lunar date: one daily scan computes every deadline
 @job("deadlines.scan", schedule=crontab(hour=8, minute=30))
 def scan(today: str | None = None) -> dict:
-    """Scan for ``today`` (ISO date) or the local date now; the summary omits the findings' texts."""
+    """Scan for ``today`` (ISO date) or the local date now; the run record keeps the number of findings."""
     day = dt.date.fromisoformat(today) if today else local_today()
-    result = run_scan(day)
-    return {"today": day.isoformat(), "findings": len(result["findings"]), "queued": result["queued"]}
+    return {"today": day.isoformat(), **run_scan(day)}

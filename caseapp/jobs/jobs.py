@@ -1,4 +1,4 @@
-"""The jobs area's own periodic job: the scheduler heartbeat (and pruning old run records)."""
+"""The jobs area's own periodic job: the scheduler heartbeat, the health scan and pruning old run records."""
 from __future__ import annotations
 
 import os
@@ -6,9 +6,10 @@ import socket
 from datetime import timedelta
 
 from celery.schedules import crontab
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
-from caseapp.core.db import db, utcnow
+from caseapp.core.db import db, insert_ignoring_conflicts, utcnow
+from caseapp.jobs import health
 from caseapp.jobs.models import JobRun, SchedulerHeartbeat
 from caseapp.jobs.registry import job
 from caseapp.jobs.runner import current_runner
@@ -18,15 +19,18 @@ KEEP_RUNS = timedelta(days=90)
 KEEP_HEARTBEAT_RUNS = timedelta(days=1)
 
 
-@job("jobs.heartbeat", schedule=crontab())
+@job("jobs.heartbeat", schedule=crontab(), locked=False)
 def heartbeat() -> dict:
-    """Prove the scheduler (Celery beat and worker, or the in-process thread) is alive; prune old runs."""
+    """Prove the scheduler (Celery beat and worker, or the in-process thread) is alive; mark dead runs 中断 and
+    scheduled runs that never started 未运行; prune old runs. Idempotent, so it needs no lock."""
     now, scheduler = utcnow(), current_runner()
-    row = db.session.get(SchedulerHeartbeat, scheduler) or SchedulerHeartbeat(name=scheduler)
-    row.beat_at, row.hostname, row.pid = now, socket.gethostname()[:200], os.getpid()
-    db.session.add(row)
+    values = {"beat_at": now, "hostname": socket.gethostname()[:200], "pid": os.getpid()}
+    db.session.execute(insert_ignoring_conflicts(SchedulerHeartbeat, db.session.get_bind().dialect.name,
+                                                 name=scheduler, **values))
+    db.session.execute(update(SchedulerHeartbeat).where(SchedulerHeartbeat.name == scheduler).values(**values))
     db.session.execute(delete(JobRun).where(JobRun.started_at < now - KEEP_RUNS))
     db.session.execute(delete(JobRun).where(JobRun.name == "jobs.heartbeat",
                                             JobRun.started_at < now - KEEP_HEARTBEAT_RUNS))
+    interrupted, missed = health.sweep_interrupted(now=now), health.record_missed(now)
     db.session.flush()
-    return {"scheduler": scheduler}
+    return {"scheduler": scheduler, "interrupted": interrupted, "missed": missed}

@@ -19,17 +19,19 @@ class Job:
     schedule: object = None  #: a ``celery.schedules.crontab``; None: run on demand only
     #: the job commits step by step in units of its own (the mail sender); otherwise it is one unit
     own_transactions: bool = False
+    #: runs under a lock (one at a time across every scheduler); False for the idempotent heartbeat
+    locked: bool = True
 
 
 JOBS: dict[str, Job] = {}
 _loaded = False
 
 
-def job(name: str, *, schedule=None, own_transactions: bool = False):
+def job(name: str, *, schedule=None, own_transactions: bool = False, locked: bool = True):
     """Register the decorated function as the job ``name``, run on ``schedule``."""
 
     def decorate(fn):
-        JOBS[name] = Job(name, fn, schedule, own_transactions)
+        JOBS[name] = Job(name, fn, schedule, own_transactions, locked)
         return fn
 
     return decorate

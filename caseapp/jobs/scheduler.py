@@ -18,26 +18,15 @@ from sqlalchemy import func, select
 from caseapp.core import context
 from caseapp.core.db import db, utcnow
 from caseapp.core.uow import unit_of_work
+from caseapp.jobs.crontab import next_fire
 from caseapp.jobs.models import JobRun
 from caseapp.jobs.registry import schedule
 from caseapp.jobs.runner import run_job
 
 log = logging.getLogger("caseapp.jobs")
-ONE_MINUTE = timedelta(minutes=1)
 #: how far back a missed run is caught up at start-up
 CATCH_UP = timedelta(days=1)
 _start_lock = threading.Lock()
-
-
-def next_fire(cron, after: datetime, tz: ZoneInfo) -> datetime:
-    """The first minute strictly after ``after`` (aware) that ``cron`` (a celery crontab) matches, in UTC."""
-    local = after.astimezone(tz).replace(second=0, microsecond=0) + ONE_MINUTE
-    for _ in range(8 * 24 * 60):  # a week and a day covers every daily or weekly crontab
-        if (local.minute in cron.minute and local.hour in cron.hour and local.day in cron.day_of_month
-                and local.month in cron.month_of_year and local.isoweekday() % 7 in cron.day_of_week):
-            return local.astimezone(ZoneInfo("UTC"))
-        local += ONE_MINUTE
-    raise ValueError("crontab never fires within eight days")
 
 
 class InProcessScheduler(threading.Thread):

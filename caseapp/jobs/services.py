@@ -1,4 +1,4 @@
-"""What the admin's job page shows: last runs per job, failures, heartbeat, queue length."""
+"""What the admin's job page and ``caseapp jobs status`` show: runs per job, heartbeat, locks, queue, workers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,11 +9,14 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from caseapp.core.db import db, utcnow
-from caseapp.jobs.locks import redis_client
-from caseapp.jobs.models import JobRun, SchedulerHeartbeat
+from caseapp.jobs import health
+from caseapp.jobs.locks import KEY_PREFIX, redis_client
+from caseapp.jobs.models import JobLease, JobRun, SchedulerHeartbeat
 
-#: the scheduler counts as stopped when no heartbeat came for this long
-STALE_AFTER = timedelta(hours=1)
+#: the statuses an admin must look at
+TROUBLE = ("failed", "partial", "interrupted", "missed")
+#: the heartbeat may be this late before admins are warned (the expected minute plus this margin)
+HEARTBEAT_MARGIN = timedelta(minutes=2)
 
 
 @dataclass
@@ -27,19 +30,19 @@ class JobSummary:
 
 
 def job_summaries(names: list[str]) -> list[JobSummary]:
-    """For each job name (scheduled or seen), its last run, last failure and failures in seven days."""
+    """For each job name (scheduled or seen), its last run, last trouble and troubles in seven days."""
     seen = set(db.session.scalars(select(JobRun.name).distinct()))
     week_ago = utcnow() - timedelta(days=7)
-    return [JobSummary(name, _latest(name), _latest(name, "failed"),
+    return [JobSummary(name, _latest(name), _latest(name, TROUBLE),
                        db.session.scalar(select(func.count(JobRun.id)).where(
-                           JobRun.name == name, JobRun.status == "failed", JobRun.started_at >= week_ago)))
+                           JobRun.name == name, JobRun.status.in_(TROUBLE), JobRun.started_at >= week_ago)))
             for name in sorted(set(names) | seen)]
 
 
-def _latest(name: str, status: str | None = None) -> JobRun | None:
+def _latest(name: str, statuses: tuple[str, ...] | None = None) -> JobRun | None:
     stmt = select(JobRun).where(JobRun.name == name)
-    if status:
-        stmt = stmt.where(JobRun.status == status)
+    if statuses:
+        stmt = stmt.where(JobRun.status.in_(statuses))
     return db.session.scalars(stmt.order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(1)).first()
 
 
@@ -49,18 +52,25 @@ def recent_runs(limit: int = 30) -> list[JobRun]:
     return list(db.session.scalars(stmt))
 
 
+def status_of(run: JobRun | None, now: datetime | None = None) -> str | None:
+    """A run's status as it really is: a 运行中 record whose heartbeat stopped is 中断."""
+    if run is None:
+        return None
+    return "interrupted" if health.is_interrupted(run, now) else run.status
+
+
 def last_heartbeat() -> SchedulerHeartbeat | None:
     """The most recent heartbeat of any scheduler."""
     stmt = select(SchedulerHeartbeat).order_by(SchedulerHeartbeat.beat_at.desc()).limit(1)
     return db.session.scalars(stmt).first()
 
 
-def scheduler_stale(started_at: datetime, now: datetime | None = None) -> bool:
-    """True when no scheduler has beaten for over an hour, counted from the later of its last beat and this
-    server's start (``started_at``): right after start-up nothing has had time to run yet."""
+def scheduler_stale(started_at: datetime | None = None, now: datetime | None = None) -> bool:
+    """True when the heartbeat expected after the later of the last beat and this server's start (``started_at``)
+    is more than two minutes late: right after start-up nothing has had time to beat yet; never a beat is stale."""
     beat = last_heartbeat()
-    expected_since = max(beat.beat_at, started_at) if beat is not None else started_at
-    return (now or utcnow()) - expected_since > STALE_AFTER
+    since = max([t for t in (beat.beat_at if beat else None, started_at) if t is not None], default=None)
+    return since is None or (now or utcnow()) > health.next_heartbeat_due(since) + HEARTBEAT_MARGIN
 
 
 def queue_length() -> int | None:
@@ -72,3 +82,47 @@ def queue_length() -> int | None:
         return int(client.llen(current_app.config.get("CELERY_QUEUE", "celery")))
     except redis.RedisError:
         return None
+
+
+def lock_holders() -> dict[str, dict] | None:
+    """Held job locks: name → seconds left (Redis keys or database leases); None when Redis is unreachable."""
+    client = redis_client()
+    if client is None:
+        now = utcnow()
+        leases = db.session.scalars(select(JobLease).where(JobLease.leased_until > now))
+        return {lease.name: {"expires_in": round((lease.leased_until - now).total_seconds(), 1)} for lease in leases}
+    try:
+        return {key.decode().removeprefix(KEY_PREFIX): {"expires_in": round(client.pttl(key) / 1000, 1)}
+                for key in client.scan_iter(KEY_PREFIX + "*")}
+    except redis.RedisError:
+        return None
+
+
+def mail_mode() -> str:
+    """How reminder mail leaves: the SMTP server, or the folder it is written into instead."""
+    cfg = current_app.config
+    if cfg.get("SMTP_HOST"):
+        return f"SMTP {cfg['SMTP_HOST']}:{cfg.get('SMTP_PORT') or 25}"
+    return f"未配置 SMTP_HOST：邮件写入文件夹 {cfg.get('MAIL_OUTBOX_DIR') or '（实例目录下 outbox）'}，不会真正发出"
+
+
+def snapshot(names: list[str], ping_timeout: float = 1.0) -> dict:
+    """Everything an operator checks, as JSON: last run per job, locks, queue, workers, beats, heartbeat, mail."""
+    now, beat = utcnow(), last_heartbeat()
+    return {"jobs": [{"name": s.name, "last": run_json(s.last, now)} for s in job_summaries(names)],
+            "locks": lock_holders(), "queue_length": queue_length(), "workers": health.ping_workers(ping_timeout),
+            "beats": health.live_beats(),
+            "heartbeat": {"at": beat.beat_at.isoformat() if beat else None, "scheduler": beat.name if beat else None,
+                          "stale": scheduler_stale(None, now)},
+            "mail": mail_mode()}
+
+
+def run_json(run: JobRun | None, now: datetime | None = None) -> dict | None:
+    """One run record as JSON, with its real status (中断 when its heartbeat stopped)."""
+    if run is None:
+        return None
+    status = status_of(run, now)
+    stamp = (lambda t: t.isoformat() if t else None)
+    return {"started_at": stamp(run.started_at), "finished_at": stamp(run.finished_at),
+            "heartbeat_at": stamp(run.heartbeat_at), "status": status, "status_label": JobRun.label(status),
+            "runner": run.runner, "host": run.host, "result": run.result, "error": run.error}

@@ -2,12 +2,17 @@
 
 A lease only protects once it is committed, and the mail goes out only after the reminders it carries are
 committed; no transaction (on SQLite: no write lock) is held while SMTP talks. A sender that dies mid-send leaves its lease to expire;
-the digest is then retried (at least once delivery). Failures back off exponentially and the digest is
-dead-lettered after ``REMINDER_MAX_ATTEMPTS`` attempts.
+the digest is then retried (at least once delivery, with the same Message-ID, so a resend is recognisable).
+Temporary failures back off exponentially from the start of the run that failed, and a retry falling due
+within ``REMINDER_RETRY_GRACE_SECONDS`` of a run is taken by it (a tick does not miss it by milliseconds); the
+digest is dead-lettered after ``REMINDER_MAX_ATTEMPTS`` attempts, or at once when the server refuses it for
+good (an SMTP 5xx answer). Every failure is logged at WARNING with the server's answer.
 """
 from __future__ import annotations
 
+import logging
 import secrets
+import smtplib
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
@@ -23,6 +28,7 @@ from caseapp.reminders import mail
 from caseapp.reminders.models import Reminder, ReminderDigest
 
 MAX_BATCH = 500
+log = logging.getLogger("caseapp.reminders")
 
 
 def _setting(name: str, default: int) -> int:
@@ -36,19 +42,20 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def send_due(now: datetime | None = None) -> dict:
-    """Send every digest that is due; returns ``{"sent": n, "failed": n}``."""
+    """Send every digest that is due; returns ``{"sent": n, "failed": n}`` and, after a failure, ``last_error``."""
     now = now or utcnow()
     with _step():
         prepare_digests(local_today(now), now)
-    owner, sent, failed = secrets.token_hex(16), 0, 0
+    owner, sent, failed, last_error = secrets.token_hex(16), 0, 0, None
     for _ in range(MAX_BATCH):
         with _step():
             digest_id = claim_next(owner, now)
         if digest_id is None:
             break
-        ok = send_claimed(digest_id, owner, now)
-        sent, failed = sent + (ok is True), failed + (ok is False)
-    return {"sent": sent, "failed": failed}
+        outcome = send_claimed(digest_id, owner, now)
+        sent, failed = sent + (outcome is True), failed + isinstance(outcome, str)
+        last_error = outcome if isinstance(outcome, str) else last_error
+    return {"sent": sent, "failed": failed, **({"last_error": last_error} if failed else {})}
 
 
 def _step(write: bool = True):
@@ -77,7 +84,8 @@ def _lease_free(now: datetime):
 
 def claim_next(owner: str, now: datetime) -> int | None:
     """Lease the next due digest with a conditional UPDATE and attach its user's unsent reminders."""
-    due = and_(ReminderDigest.status == "pending", ReminderDigest.next_attempt_at <= now, _lease_free(now),
+    grace = timedelta(seconds=_setting("REMINDER_RETRY_GRACE_SECONDS", 60))
+    due = and_(ReminderDigest.status == "pending", ReminderDigest.next_attempt_at <= now + grace, _lease_free(now),
                ReminderDigest.attempts < _setting("REMINDER_MAX_ATTEMPTS", 5))
     lease = timedelta(seconds=_setting("REMINDER_LEASE_SECONDS", 300))
     stmt = select(ReminderDigest.id).where(due).order_by(ReminderDigest.id).limit(20)
@@ -99,8 +107,9 @@ def _attach_reminders(digest_id: int) -> None:
                        .values(digest_id=digest_id).execution_options(synchronize_session=False))
 
 
-def send_claimed(digest_id: int, owner: str, now: datetime) -> bool | None:
-    """Send a leased digest and record the outcome; None when it had nothing to send."""
+def send_claimed(digest_id: int, owner: str, now: datetime) -> bool | str | None:
+    """Send a leased digest and record the outcome: True when sent, the error text when it failed, None when it
+    had nothing to send."""
     with _step(write=False):
         message, attempts = _message(digest_id)
     if message is None:
@@ -112,9 +121,12 @@ def send_claimed(digest_id: int, owner: str, now: datetime) -> bool | None:
             raise message
         mail.deliver(message, digest_id)
     except Exception as exc:
+        error, permanent = smtp_answer(exc), is_permanent(exc)
+        log.warning("reminder digest %s, attempt %s, not sent (%s): %s", digest_id, attempts,
+                    "refused for good, dead-lettered" if permanent else "will retry", error)
         with _step():
-            _failed(digest_id, attempts, owner, scrub_error(exc), now)
-        return False
+            _failed(digest_id, attempts, owner, error, now, permanent)
+        return error
     with _step():
         _settle(digest_id, owner, status="sent", sent_at=utcnow(), last_error=None)
     return True
@@ -135,8 +147,29 @@ def _message(digest_id: int) -> tuple[EmailMessage | Exception | None, int]:
         return exc, digest.attempts
 
 
-def _failed(digest_id: int, attempts: int, owner: str, error: str, now: datetime) -> None:
-    dead = attempts >= _setting("REMINDER_MAX_ATTEMPTS", 5)
+def smtp_answer(exc: BaseException) -> str:
+    """What the mail server answered (code and text, no addresses), else the scrubbed exception."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = {f"{code} {_text(text)}" for code, text in exc.recipients.values()}
+        return scrub_error(exc, "; ".join(sorted(answers)))
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return scrub_error(exc, f"{exc.smtp_code} {_text(exc.smtp_error)}")
+    return scrub_error(exc)
+
+
+def _text(answer) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """An SMTP 5xx answer (the mailbox does not exist, the message is refused): retrying cannot help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+
+
+def _failed(digest_id: int, attempts: int, owner: str, error: str, now: datetime, permanent: bool = False) -> None:
+    dead = permanent or attempts >= _setting("REMINDER_MAX_ATTEMPTS", 5)
     _settle(digest_id, owner, status="dead" if dead else "pending", last_error=error,
             next_attempt_at=now + retry_delay(attempts))
 

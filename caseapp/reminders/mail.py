@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
 
 from flask import current_app
@@ -28,10 +28,16 @@ def build_digest(digest: ReminderDigest, reminders: list[Reminder]) -> EmailMess
     msg["From"] = cfg.get("SMTP_SENDER") or "caseapp@localhost"
     msg["To"] = digest.user.email
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(idstring=f"digest{digest.id}", domain="caseapp.local")
+    msg["Message-ID"] = message_id(digest, msg["From"])
     msg.set_content(env.get_template("reminders/digest_email.txt").render(values))
     msg.add_alternative(env.get_template("reminders/digest_email.html").render(values), subtype="html")
     return msg
+
+
+def message_id(digest: ReminderDigest, sender: str) -> str:
+    """One Message-ID per digest, the same on every attempt: a resent digest is recognisable as the same mail."""
+    domain = sender.rpartition("@")[2].strip("> ") or "caseapp.local"
+    return f"<reminder.{digest.day:%Y%m%d}.digest{digest.id}@{domain}>"
 
 
 def deliver(msg: EmailMessage, digest_id: int) -> None:

@@ -145,5 +145,5 @@ def test_hardship_2025_paid_before_spring_festival_rolled_up_and_reminded(app, s
     assert "https://gonghui.example.test/reminders/" in text and "6月30日" in text
     assert not any(person_id_number(500 + n) in text for n in range(PEOPLE))
     again_scan, again_sent = _scan_and_send(app)
-    assert again_scan["queued"] == 0 and again_sent == {"sent": 0, "failed": 0}
+    assert again_scan["queued"] == 0 and again_sent == {"status": "ok", "sent": 0, "failed": 0}
     assert len(smtp.messages) == sent["sent"]

@@ -26,10 +26,11 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from caseapp.auth.models import User
 from caseapp.core.db import db, utcnow
+from caseapp.jobs.models import JobLease
 from caseapp.reminders.delivery import send_due
 from caseapp.reminders.models import Reminder, ReminderDigest
 from tests.factories import OrgFactory, UserFactory
@@ -41,7 +42,7 @@ DATA_DELAY, QUIT_DELAY = 0.05, 0.05
 #: a kill falls this long (at most) after the run's first message started
 KILL_WITHIN = 0.25
 FORKSERVER = Path(__file__).with_name("sender_forkserver.py")
-_DIGEST_ID = re.compile(r"\.digest(\d+)@caseapp\.local>$")
+_DIGEST_ID = re.compile(r"\.digest(\d+)@[^>]+>$")
 
 
 class SlowSink:
@@ -163,7 +164,7 @@ def _accepted_not_recorded(app, sink: SlowSink) -> set[int]:
     return {digest_id for digest_id, _, _ in sink.accepted} - sent
 
 
-def _kill_mid_send(senders: ForkServer, sink: SlowSink, log: Path, delay: float) -> None:
+def _kill_mid_send(app, senders: ForkServer, sink: SlowSink, log: Path, delay: float) -> None:
     """Start a sender, let it send for ``delay`` seconds after its first message began, SIGKILL it."""
     started = sink.started
     pid = senders.start(log)
@@ -176,6 +177,13 @@ def _kill_mid_send(senders: ForkServer, sink: SlowSink, log: Path, delay: float)
     status = senders.wait()
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, log.read_text(errors="replace")
     assert _wait_until(lambda: sink.in_flight == 0, 5)  # the server has decided on the dying client's message
+    _lock_expired(app)
+
+
+def _lock_expired(app) -> None:
+    """The killed sender's job lock lapses (it would after JOB_LOCK_SECONDS without heartbeats)."""
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(update(JobLease).values(owner=None, leased_until=None))
 
 
 def test_killed_ten_times_mid_send_no_reminder_lost(outbox_app, smtp, senders, tmp_path, request):
@@ -183,7 +191,7 @@ def test_killed_ten_times_mid_send_no_reminder_lost(outbox_app, smtp, senders, t
     rng = random.Random(20250630)
     in_window: list[int] = []  #: per kill: digests accepted by the server but not committed as sent
     for run in range(KILLS):
-        _kill_mid_send(senders, sink, tmp_path / f"sender-{run}.log", rng.uniform(0, KILL_WITHIN))
+        _kill_mid_send(outbox_app, senders, sink, tmp_path / f"sender-{run}.log", rng.uniform(0, KILL_WITHIN))
         new = _accepted_not_recorded(outbox_app, sink) - set(in_window)
         assert len(new) <= 1  # one sender, one message at a time
         in_window.extend(new)
