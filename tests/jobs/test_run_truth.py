@@ -1,0 +1,131 @@
+"""Run records tell what happened: 运行中 from the start, 中断, 部分失败, 未运行, two beats, a late heartbeat."""
+import dataclasses
+import datetime as dt
+import json
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.core.db import db, utcnow
+from caseapp.jobs import health, registry
+from caseapp.jobs.locks import redis_client
+from caseapp.jobs.models import JobRun, SchedulerHeartbeat
+from caseapp.jobs.registry import Job
+from caseapp.jobs.runner import run_job
+from caseapp.jobs.services import scheduler_stale, status_of
+from tests.auth.test_login import login
+from tests.factories import UserFactory
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def admin_page(app, client):
+    login(client, UserFactory(roles=["admin"]).username)
+    return lambda: client.get("/jobs/").get_data(as_text=True)
+
+
+def _register(monkeypatch, name, fn, **options):
+    registry.job_names()
+    monkeypatch.setitem(registry.JOBS, name, Job(name, fn, **options))
+
+
+def test_the_run_record_exists_while_the_job_runs(app, monkeypatch):
+    seen = {}
+
+    def look():
+        seen["status"] = db.session.scalars(select(JobRun.status).where(JobRun.name == "test.look")).all()
+        return {}
+
+    _register(monkeypatch, "test.look", look)
+    assert run_job("test.look", runner="cli")["status"] == "ok"
+    assert seen["status"] == ["running"]
+    run = db.session.scalars(select(JobRun).where(JobRun.name == "test.look")).one()
+    assert run.status == "ok" and run.finished_at and run.host and run.runner == "cli"
+
+
+def test_a_run_whose_process_died_shows_interrupted_with_its_last_heartbeat(app, admin_page):
+    last_beat = utcnow() - dt.timedelta(minutes=5)
+    dead = JobRun(name="reminders.send", runner="celery", status="running", started_at=last_beat - dt.timedelta(
+        seconds=30), heartbeat_at=last_beat, host="worker-1:4242")
+    alive = JobRun(name="deadlines.scan", runner="celery", status="running", started_at=utcnow(), heartbeat_at=utcnow())
+    db.session.add_all([dead, alive])
+    db.session.flush()
+    assert (status_of(dead), status_of(alive)) == ("interrupted", "running")
+    page = admin_page()
+    local = last_beat.astimezone(SHANGHAI)
+    assert f"中断（最后心跳 {local.year}年{local.month}月{local.day}日 {local:%H:%M}）" in page
+    assert health.sweep_interrupted() == 1
+    db.session.refresh(dead)
+    assert dead.status == "interrupted" and dead.finished_at == last_beat and "进程已停止" in dead.error
+    assert db.session.get(JobRun, alive.id).status == "running"
+
+
+def test_failures_reported_by_a_job_make_it_partial_with_the_last_error(app, monkeypatch, admin_page):
+    _register(monkeypatch, "test.send", lambda: {"sent": 3, "failed": 2, "last_error": "SMTPServerDisconnected: x"},
+              own_transactions=True)
+    assert run_job("test.send", runner="celery") == {"status": "partial", "sent": 3, "failed": 2,
+                                                     "last_error": "SMTPServerDisconnected: x"}
+    run = db.session.scalars(select(JobRun).where(JobRun.name == "test.send")).one()
+    assert (run.status, run.result, run.error) == ("partial", {"sent": 3, "failed": 2}, "SMTPServerDisconnected: x")
+    assert "部分失败" in admin_page()
+
+
+def test_a_scheduled_run_that_never_started_is_recorded_once_as_missed(app, admin_page):
+    yesterday = dt.datetime(2025, 6, 29, 8, 30, tzinfo=SHANGHAI)
+    db.session.add(JobRun(name="deadlines.scan", runner="celery", status="ok", started_at=yesterday,
+                          finished_at=yesterday))
+    db.session.flush()
+    now = dt.datetime(2025, 6, 30, 9, 0, tzinfo=SHANGHAI)  # today's 08:30 message vanished with a Redis flush
+    assert "deadlines.scan" in health.record_missed(now)
+    assert health.record_missed(now + dt.timedelta(minutes=1)) == []  # recorded once
+    missed = db.session.scalars(select(JobRun).where(JobRun.status == "missed")).one()
+    assert missed.name == "deadlines.scan" and missed.started_at == dt.datetime(2025, 6, 30, 0, 30, tzinfo=dt.timezone.utc)
+    assert "2025年6月30日 08:30" in missed.error and "Redis" in missed.error
+    assert "未运行" in admin_page()
+
+
+def test_a_new_installation_misses_nothing(app):
+    assert health.record_missed(utcnow()) == []
+
+
+def test_heartbeat_banner_after_its_minute_plus_a_margin(app):
+    now = utcnow()
+    db.session.add(SchedulerHeartbeat(name="celery", beat_at=now - dt.timedelta(seconds=100)))
+    db.session.flush()
+    assert not scheduler_stale(now)
+    assert scheduler_stale(now + dt.timedelta(minutes=2))
+
+
+@pytest.fixture
+def beats_key(monkeypatch, redis_url):
+    key = f"caseapp-test-{uuid.uuid4().hex[:8]}:beats"
+    monkeypatch.setattr(health, "BEATS_KEY", key)
+    yield key
+    redis_client(redis_url).delete(key)
+
+
+def test_two_beats_are_detected_and_shown(app, admin_page, monkeypatch, redis_url, beats_key):
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+    monkeypatch.setitem(app.config, "JOBS_IN_PROCESS", False)
+    monkeypatch.setattr(health, "ping_workers", lambda timeout=1.0: [])
+    for beat in ("beat-a:101", "beat-b:202"):
+        assert run_job("jobs.heartbeat", runner="celery", beat=beat)["status"] == "ok"
+    assert health.live_beats() == ["beat-a:101", "beat-b:202"]
+    page = admin_page()
+    assert "检测到 2 个调度进程同时运行" in page and "没有工作进程应答" in page
+
+
+def test_jobs_status_json(app, monkeypatch, redis_url, beats_key):
+    monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
+    db.session.add(JobRun(name="reminders.send", status="running", started_at=utcnow() - dt.timedelta(minutes=9),
+                          heartbeat_at=utcnow() - dt.timedelta(minutes=8)))
+    db.session.commit()
+    out = app.test_cli_runner().invoke(args=["jobs", "status", "--json", "--ping-timeout", "0.2"])
+    data = json.loads(out.stdout)
+    assert out.exit_code == 1  # something needs the operator
+    send = next(j for j in data["jobs"] if j["name"] == "reminders.send")
+    assert send["last"]["status"] == "interrupted" and send["last"]["status_label"] == "中断"
+    assert {"locks", "queue_length", "workers", "beats", "heartbeat", "mail"} <= set(data)
+    assert data["workers"] == [] and data["queue_length"] is not None and data["heartbeat"]["stale"] is True
