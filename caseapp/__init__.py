@@ -1,7 +1,6 @@
 """caseapp: case management for a county trade union's aid, model-worker and award work."""
 from __future__ import annotations
 
-import logging
 import os
 
 from flask import Flask
@@ -31,10 +30,10 @@ def _register_config(app: Flask, env_name: str | None, overrides: dict) -> None:
     app.config.update(load_config(app.instance_path, env_name))
     app.config.update(overrides)
     app.debug = app.config.get("ENV_NAME") == "development" and os.environ.get("FLASK_DEBUG") == "1"
-    logging.getLogger("caseapp").setLevel(logging.INFO)
-    from caseapp.core import logscrub
+    from caseapp.core import logscrub, logsetup
 
     logscrub.install()
+    logsetup.configure_app(app)
 
 
 def _register_extensions(app: Flask) -> None:

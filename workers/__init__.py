@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import socket
 
-from celery import Celery, Task
+from celery import Celery, Task, signals
 from flask import Flask
 
+from caseapp.core import context
 from caseapp.jobs.registry import job_names, schedule
 from caseapp.jobs.runner import run_job
 
@@ -28,8 +29,17 @@ class FlaskTask(Task):
     abstract = True
 
     def __call__(self, *args, **kwargs):
-        with self.app.flask_app.app_context():
-            return self.run(*args, **kwargs)
+        token = context.set_task_id(self.request.id)  # on every log line of the task
+        try:
+            with self.app.flask_app.app_context():
+                return self.run(*args, **kwargs)
+        finally:
+            context.reset_task_id(token)
+
+
+@signals.setup_logging.connect
+def _keep_caseapp_logging(**_kwargs) -> None:
+    """Celery configures no logging of its own when this signal has a receiver: caseapp's setup applies."""
 
 
 def make_celery(flask_app: Flask, **overrides) -> Celery:
@@ -49,6 +59,7 @@ def make_celery(flask_app: Flask, **overrides) -> Celery:
         broker_connection_retry_on_startup=True,
         task_default_queue=flask_app.config.get("CELERY_QUEUE", "celery"),
         beat_schedule=beat_schedule(),
+        worker_hijack_root_logger=False,  # caseapp's logging setup (create_app) stays in charge
     )
     celery.conf.update(overrides)
     for name in job_names():

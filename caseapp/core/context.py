@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextvars
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ class Principal:
 
 _principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar("principal", default=None)
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+_task_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("task_id", default=None)
 
 OPERATOR = Principal(user_id=None, username="命令行操作员", org_id=None, org_path=None, source="cli")
 SYSTEM = Principal(user_id=None, username="系统任务", org_id=None, org_path=None, source="task")
@@ -43,11 +45,27 @@ def current_principal() -> Principal | None:
     return _principal.get()
 
 
-def new_request_id() -> str:
-    """Start a new request id and return it."""
-    rid = uuid.uuid4().hex[:16]
+def new_request_id(given: str | None = None) -> str:
+    """Start a request id (the proxy's ``X-Request-Id`` when it looks like one, else a new one) and return it."""
+    rid = given if given and _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
     _request_id.set(rid)
     return rid
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,32}")  # audit_events.request_id holds 32
+
+
+def set_task_id(task_id: str | None):
+    """Make ``task_id`` (a Celery task's id) current for log lines; returns a token for :func:`reset_task_id`."""
+    return _task_id.set(task_id)
+
+
+def reset_task_id(token) -> None:
+    _task_id.reset(token)
+
+
+def current_task_id() -> str | None:
+    return _task_id.get()
 
 
 def current_request_id() -> str | None:

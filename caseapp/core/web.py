@@ -59,7 +59,7 @@ def register(app: Flask) -> None:
 def _begin_request() -> None:
     # a request must never see the user Flask-Login cached for an earlier request sharing this app context
     g.pop("_login_user", None)
-    g.request_id = context.new_request_id()
+    g.request_id = context.new_request_id(request.headers.get("X-Request-Id"))
     # reads use a deferred transaction; writes take SQLite's write lock up front
     g.unit = uow.begin(principal_from_user(current_user), write=request.method not in SAFE_METHODS)
 
