@@ -16,8 +16,9 @@ def committed_app(request, tmp_path, **overrides):
         uri = f"sqlite:///{tmp_path / 'jobs.sqlite'}"
     else:
         uri = request.getfixturevalue("fresh_pg_database")()
-    app = make_app(uri, str(tmp_path), CELERY_QUEUE=f"caseapp-test-{uuid.uuid4().hex[:8]}",
-                   MAIL_OUTBOX_DIR=str(tmp_path / "outbox"), **overrides)
+    settings = {"CELERY_QUEUE": f"caseapp-test-{uuid.uuid4().hex[:8]}", "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+                **overrides}
+    app = make_app(uri, str(tmp_path), **settings)
     with app.app_context():
         db.create_all()
     return app
