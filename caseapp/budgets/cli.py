@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from caseapp.budgets import checks, importer, services
 from caseapp.budgets.importer.diff import number
+from caseapp.budgets.rules_cli import budgets_cli
 from caseapp.core.calendar import local_today
 from caseapp.core.cli import emit_json, import_group, operator_command, say
 from caseapp.core.errors import ValidationFailed
@@ -112,4 +113,4 @@ def check_cmd(year: int | None, as_json: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = [import_group, check_cmd]
+COMMANDS = [import_group, check_cmd, budgets_cli]
