@@ -17,7 +17,8 @@ from caseapp.core import context
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s task=%(task_id)s] %(message)s"
 #: loggers too chatty at INFO for an operator's log
-QUIET = {"urllib3": logging.WARNING, "amqp": logging.WARNING, "kombu": logging.WARNING}
+QUIET = {"urllib3": logging.WARNING, "amqp": logging.WARNING, "kombu": logging.WARNING,
+         "alembic.runtime.plugins": logging.WARNING}
 
 
 class ContextFilter(logging.Filter):
