@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from caseapp.budgets import rules
+from caseapp.budgets.importer.diff import number
 from caseapp.core.cli import emit_json, operator_command, say
 from caseapp.core.errors import ValidationFailed
 
@@ -21,7 +22,7 @@ budgets_cli.add_command(rules_cli)
 def rule_json(rule) -> dict:
     """One rule as the CLI prints it."""
     return {"id": rule.id, "status": rule.status, "kind": rule.kind, "subject": rule.subject,
-            "value": _plain(rule.value), "unit": rule.unit, "project_code": rule.project.code if rule.project else None,
+            "value": number(rule.value), "unit": rule.unit, "project_code": rule.project.code if rule.project else None,
             "source_text": rule.source_text}
 
 
@@ -67,10 +68,3 @@ def _confirm_of_year(rule_id: int, year: int) -> int:
     if rule.year != year:
         raise ValidationFailed(f"规则 {rule_id} 属于 {rule.year} 年，不是 {year} 年", field="rule_ids")
     return rule.id
-
-
-def _plain(value):
-    """A Decimal as JSON reads it: 95.0000 → 95, 47.6600 → 47.66."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
