@@ -103,7 +103,7 @@ def mail_mode() -> str:
     cfg = current_app.config
     if cfg.get("SMTP_HOST"):
         return f"SMTP {cfg['SMTP_HOST']}:{cfg.get('SMTP_PORT') or 25}"
-    return f"未配置 SMTP_HOST：邮件写入文件夹 {cfg.get('MAIL_OUTBOX_DIR') or '（实例目录下 outbox）'}，不会真正发出"
+    return f"未配置 SMTP_HOST：邮件写入文件夹 {cfg.get('MAIL_OUTBOX_DIR') or '（实例目录下 outbox）'}"
 
 
 def snapshot(names: list[str], ping_timeout: float = 1.0) -> dict:

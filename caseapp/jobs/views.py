@@ -34,7 +34,8 @@ def index():
                            workers=None if in_process else health.ping_workers(),
                            beats=None if in_process else health.live_beats(), status_of=services.status_of,
                            label=JobRun.label, dead=dead_letters(), pending=pending_count(), schedule=scheduled,
-                           in_process=in_process, mail=services.mail_mode())
+                           in_process=in_process, mail=services.mail_mode(),
+                           mail_sends=bool(current_app.config.get("SMTP_HOST")))
 
 
 @bp.app_context_processor
