@@ -94,8 +94,9 @@ def test_heartbeat_banner_after_its_minute_plus_a_margin(app):
     now = utcnow()
     db.session.add(SchedulerHeartbeat(name="celery", beat_at=now - dt.timedelta(seconds=100)))
     db.session.flush()
-    assert not scheduler_stale(now)
-    assert scheduler_stale(now + dt.timedelta(minutes=2))
+    assert not scheduler_stale(now=now)
+    assert scheduler_stale(now=now + dt.timedelta(minutes=2))
+    assert not scheduler_stale(started_at=now, now=now + dt.timedelta(minutes=2))  # a server that just started
 
 
 @pytest.fixture
