@@ -52,6 +52,11 @@ def new_request_id(given: str | None = None) -> str:
     return rid
 
 
+def end_request() -> None:
+    """Forget the request id once the request is over (later lines of this thread belong to no request)."""
+    _request_id.set(None)
+
+
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,32}")  # audit_events.request_id holds 32
 
 

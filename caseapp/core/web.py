@@ -91,6 +91,7 @@ def _teardown(exc) -> None:
     unit = g.pop("unit", None)
     if unit is not None:
         uow.close(unit)
+    context.end_request()
 
 
 def date_arg(name: str):
