@@ -129,7 +129,8 @@ class BaseConfig:
         cfg["JOBS_IN_PROCESS"] = not cfg["REDIS_URL"]
         cfg.update(JOB_LOCK_SECONDS=max(_int_env("CASEAPP_JOB_LOCK_SECONDS", cls.JOB_LOCK_SECONDS), 1),
                    JOB_HEARTBEAT_SECONDS=max(_int_env("CASEAPP_JOB_HEARTBEAT_SECONDS", cls.JOB_HEARTBEAT_SECONDS), 1),
-                   LOG_FORMAT=_env("CASEAPP_LOG_FORMAT", cls.LOG_FORMAT), LOG_LEVEL=_env("CASEAPP_LOG_LEVEL", cls.LOG_LEVEL))
+                   LOG_FORMAT=_env("CASEAPP_LOG_FORMAT", cls.LOG_FORMAT),
+                   LOG_LEVEL=_env("CASEAPP_LOG_LEVEL", cls.LOG_LEVEL))
         if cfg["LOG_FORMAT"] not in ("text", "json"):
             raise ConfigError("CASEAPP_LOG_FORMAT 应为 text 或 json")
         db_url = _env("DATABASE_URL")

@@ -1,5 +1,4 @@
 """Run records tell what happened: 运行中 from the start, 中断, 部分失败, 未运行, two beats, a late heartbeat."""
-import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -81,7 +80,8 @@ def test_a_scheduled_run_that_never_started_is_recorded_once_as_missed(app, admi
     assert "deadlines.scan" in health.record_missed(now)
     assert health.record_missed(now + dt.timedelta(minutes=1)) == []  # recorded once
     missed = db.session.scalars(select(JobRun).where(JobRun.status == "missed")).one()
-    assert missed.name == "deadlines.scan" and missed.started_at == dt.datetime(2025, 6, 30, 0, 30, tzinfo=dt.timezone.utc)
+    assert missed.name == "deadlines.scan"
+    assert missed.started_at == dt.datetime(2025, 6, 30, 0, 30, tzinfo=dt.timezone.utc)
     assert "2025年6月30日 08:30" in missed.error and "Redis" in missed.error
     assert "未运行" in admin_page()
 

@@ -145,7 +145,8 @@ def test_worker_killed_mid_send_shows_interrupted_and_the_next_tick_sends_the_re
         controller.stop()
     lines = log_path.read_text(errors="replace").splitlines()
     assert any(re.search(r"jobs\.heartbeat\[[0-9a-f-]+\] succeeded in \d+\.\d+s", line) for line in lines), lines
-    stamped = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO|WARNING|ERROR|DEBUG) \S+ \[req=\S+ task=\S+\] ")
+    stamped = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (INFO|WARNING|ERROR|DEBUG) \S+ "
+                         r"\[req=\S+ task=\S+\] ")
     assert any(stamped.match(line) for line in lines)
     assert not [line for line in lines if re.search(r"\d\*{4}|\*{4}\d", line)], "digits masked in the log"
 
