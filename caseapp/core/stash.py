@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cryptography.fernet import InvalidToken
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -53,13 +52,18 @@ class Stashed:
     meta: dict
 
 
-def put(kind: str, content: bytes, meta: dict | None = None, ttl: timedelta = DEFAULT_TTL) -> str:
-    """Keep ``content`` for the acting user (in the open unit of work); returns the token to remember."""
-    now = utcnow()
+def new_token() -> str:
+    """A random token for a file to be stashed."""
+    return secrets.token_urlsafe(24)
+
+
+def put(kind: str, content: bytes, meta: dict | None = None, ttl: timedelta = DEFAULT_TTL,
+        token: str | None = None) -> str:
+    """Keep ``content`` for the acting user (in the open transaction); returns the token to remember."""
+    now, token = utcnow(), token or new_token()
     db.session.execute(delete(StashedFile).where(StashedFile.expires_at < now))
-    token = secrets.token_urlsafe(24)
     db.session.add(StashedFile(kind=kind, token_hash=_hash(token), user_id=_user_id(), created_at=now,
-                               expires_at=now + ttl, content=crypto.keyring().fernet.encrypt(content),
+                               expires_at=now + ttl, content=crypto.encrypt_bytes(content),
                                meta=json.dumps(meta or {}, ensure_ascii=False)))
     db.session.flush()
     return token
@@ -71,8 +75,8 @@ def get(kind: str, token: str | None) -> Stashed | None:
     if row is None:
         return None
     try:
-        content = crypto.keyring().fernet.decrypt(row.content)
-    except InvalidToken:  # written under a data key that has since been dropped: as good as expired
+        content = crypto.decrypt_bytes(row.content)
+    except RuntimeError:  # written under a data key that has since been dropped: as good as expired
         return None
     return Stashed(content, json.loads(row.meta or "{}"))
 

@@ -75,6 +75,8 @@ class Unit:
 
     refusals: list = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    #: writes made in a transaction of their own once the unit ended, committed or not
+    kept: list[Callable[[], None]] = field(default_factory=list)
     is_open: bool = True
     _tokens: list = field(default_factory=list)
     _principal_token: object = None
@@ -123,28 +125,41 @@ def finish(unit: Unit, *, commit: bool = True) -> bool:
     unit.is_open = False
     if not commit or unit.refused:
         db.session.rollback()
+        _write_kept(unit)
         return False
     try:
         db.session.commit()
     except (IntegrityError, OperationalError) as exc:
         db.session.rollback()
         raise (database_refusal(exc) or exc) from exc
+    _write_kept(unit)
     for callback in unit.after_commit:
         callback()
     return True
 
 
-def restart() -> None:
-    """Roll back the open unit's work so far and forget its refusals; the unit goes on from a clean start.
+def keep_anyway(write: Callable[[], None]) -> None:
+    """Make ``write`` in a transaction of its own once the open unit has ended, whether it committed or not.
 
-    For an edge that must record something after a refused attempt (the error workbook of a failed import).
+    For what a refused attempt must still leave behind (the error workbook of a failed import), never for work the
+    refusal is about.
     """
     unit = _current.get()
     if unit is None:
         raise RuntimeError("no unit of work is open")
-    db.session.rollback()
-    unit.refusals.clear()
-    unit.after_commit.clear()
+    unit.kept.append(write)
+
+
+def _write_kept(unit: Unit) -> None:
+    if not unit.kept:
+        return
+    try:
+        for write in unit.kept:
+            write()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def abandon() -> None:

@@ -14,11 +14,12 @@ KIND = "roster_errors"
 def save(content: bytes) -> str:
     """Store an error workbook for the acting user and return its token.
 
-    The failed import's own work is rolled back first (nothing of it may stay), and with it the refusals its
-    row checks raised; the workbook is what this request commits.
+    The failed import is refused and its request rolled back; the workbook is written once that happened, in a
+    transaction of its own.
     """
-    uow.restart()
-    return stash.put(KIND, content)
+    token = stash.new_token()
+    uow.keep_anyway(lambda: stash.put(KIND, content, token=token))
+    return token
 
 
 def load(token: str | None) -> bytes:

@@ -7,14 +7,14 @@
   ``partial``, ``interrupted`` and ``missed``.
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02 08:06:55.909708
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0015'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from caseapp.core import context
 from caseapp.core.db import db
 from caseapp.core.errors import Conflict, ValidationFailed
-from caseapp.core.uow import after_commit, unit_of_work
+from caseapp.core.uow import after_commit, keep_anyway, unit_of_work
 from caseapp.orgs.models import Organisation
 
 
@@ -79,3 +79,11 @@ def test_a_cli_command_that_catches_a_refusal_commits_nothing(app):
     finally:
         app.cli.commands.pop("uowtest")
     assert result.exit_code == 0 and _orgs("U5") == 0
+
+
+def test_a_kept_write_stays_when_the_refused_work_is_rolled_back(app):
+    with unit_of_work(context.OPERATOR) as unit:
+        _add_org("U8")
+        ValidationFailed("第3行：身份证号应为18位")  # a row check refused the import
+        keep_anyway(lambda: _add_org("U9"))  # its error workbook must still be there for the download
+    assert unit.refused and _orgs("U8") == 0 and _orgs("U9") == 1

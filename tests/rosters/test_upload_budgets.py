@@ -17,6 +17,7 @@ from caseapp.core import excel
 from caseapp.core.db import db
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.officefile import OfficeFileError, check_office_zip
+from caseapp.core.stash import StashedFile
 from caseapp.persons.models import Person
 from caseapp.rosters import services
 from tests.conftest import acting_as
@@ -100,9 +101,9 @@ def test_error_workbooks_are_encrypted_at_rest(app, fake_kind, org):
     client = _client(app, org, "caseworker")
     number = ids(1)[0]
     _upload(client, xlsx([["张三", number, "无此工会"]]))
-    stored = list((Path(app.instance_path) / "roster_errors").glob("*.xlsx"))
-    assert stored and all(not p.read_bytes().startswith(b"PK") for p in stored)
-    assert all(number.encode() not in p.read_bytes() for p in stored)
+    stored = list(db.session.scalars(select(StashedFile.content).where(StashedFile.kind == "roster_errors")))
+    assert stored and all(not content.startswith(b"PK") and number.encode() not in content for content in stored)
+    assert not (Path(app.instance_path) / "roster_errors").exists()  # in the database, for every web machine
     downloaded = client.get("/rosters/errors.xlsx")
     assert downloaded.status_code == 200 and number in str(
         [c.value for row in openpyxl.load_workbook(io.BytesIO(downloaded.data)).active.iter_rows() for c in row])
