@@ -22,18 +22,16 @@ def captured():
 
 def test_a_request_line_carries_the_proxys_request_id(app, client, captured):
     stream = captured("text")
-
-    @app.get("/_log_probe")
-    def probe():
+    with app.test_request_context("/login", headers={"X-Request-Id": "nginx-7f3a9c2b"}):
+        app.preprocess_request()  # the request begins: its id is the proxy's
         logging.getLogger("caseapp.probe").info("电话 13812345678 took 0.000013800138000s")
-        return "ok"
-
-    assert client.get("/_log_probe", headers={"X-Request-Id": "nginx-7f3a9c2b"}).headers["X-Request-Id"] == \
-        "nginx-7f3a9c2b"
+        app.do_teardown_request()
     line = stream.getvalue().strip().splitlines()[-1]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO caseapp\.probe \[req=nginx-7f3a9c2b task=-\] "
                         r"电话 138\*\*\*\*5678 took 0\.000013800138000s", line), line
-    assert client.get("/_log_probe", headers={"X-Request-Id": "bad id; DROP"}).headers["X-Request-Id"] != "bad id; DROP"
+    assert context.current_request_id() is None  # the id ended with its request
+    assert client.get("/login", headers={"X-Request-Id": "nginx-7f3a9c2b"}).headers["X-Request-Id"] == "nginx-7f3a9c2b"
+    assert client.get("/login", headers={"X-Request-Id": "bad id; DROP"}).headers["X-Request-Id"] != "bad id; DROP"
 
 
 def test_json_lines_with_the_task_id(captured):
