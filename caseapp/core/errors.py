@@ -31,10 +31,14 @@ class DomainError(Exception):
     #: True when the work done before this refusal must still be committed
     keeps_work = False
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None,
+                 rows: dict | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        #: the rows at fault (an item id, a person id, a line number → what is wrong with it), for the page to
+        #: show the message next to each row of a batch
+        self.rows = dict(rows or {})
         if code:
             self.code = code
         seen = _refusals.get()

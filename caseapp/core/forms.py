@@ -8,11 +8,13 @@ from flask import flash, g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, PasswordField, TextAreaField
 
-from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core import uow
+from caseapp.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from caseapp.core.limits import INT32
 from caseapp.core.text import TextError, clean_text, refuse_controls
 
 T = TypeVar("T")
+R = TypeVar("R")
 #: the widest decimal column is NUMERIC(18, 4)
 MAX_DECIMAL = 10**14
 
@@ -117,10 +119,23 @@ def _leaf_fields(form):
 
 
 def submit(form: BaseForm, work: Callable[[], T]) -> tuple[T | None, int]:
-    """Validate a posted ``form`` and run ``work()``: (its result, 200), or (None, status) to re-show the form."""
+    """Validate a posted ``form`` and run ``work()``: (its result, 200), or (None, status) to re-show the form
+    (the request's unit is rolled back first, so the form is shown again over what was there before)."""
     if not form.validate_on_submit():
         return None, 422 if form.is_submitted() else 200
     try:
         return work(), 200
     except FORM_ERRORS as exc:
+        uow.abandon()
         return None, form.show_error(exc)
+
+
+def attempt(work: Callable[[], T], again: Callable[[DomainError], R],
+            refusals: tuple[type[DomainError], ...] = (*FORM_ERRORS, Forbidden)) -> T | R:
+    """Run ``work()``; on a refusal, roll the request's unit back at once and answer ``again(refusal)``: the page
+    shown again from the request's own data, the message next to its field or rows (never half-written rows)."""
+    try:
+        return work()
+    except refusals as exc:
+        uow.abandon()
+        return again(exc)

@@ -115,6 +115,16 @@ def _bank_rows(items: list[PaymentItem], full: bool) -> list[list[str]]:
     return rows
 
 
+def _refuse_missing_accounts(items: list[PaymentItem]) -> None:
+    """A bank file never holds a row without an account (nor a placeholder): the refusal lists who lacks one."""
+    missing = [i for i in items if not (i.person and i.person.bank_account_masked)]
+    if missing:
+        named = "、".join(f"编号{i.id} {i.recipient_name}" for i in missing[:10]) + (" 等" if len(missing) > 10 else "")
+        raise ValidationFailed(f"有 {len(missing)} 个对象没有银行账号，未生成代发文件：{named}。"
+                               "请先在人员信息中补录开户行和账号，或不勾选这些记录。", field="ids",
+                               rows={i.id: "没有银行账号，不能列入代发文件" for i in missing})
+
+
 BANK_COLUMNS = ["款项编号", "户名", "账号", "开户行", "金额（元）", "摘要"]
 
 
@@ -123,6 +133,7 @@ def bank_file(items: list[PaymentItem], *, full: bool, fmt: str) -> bytes:
     principal = principal_or_deny()
     if full and not principal.has_role("finance"):
         raise Forbidden("只有财务可以导出完整银行账号")
+    _refuse_missing_accounts(items)
     rows = _bank_rows(items, full)
     if full:
         audit.record("payment.bank_export_full", ("payment_bank_file", fmt), org_id=principal.org_id,

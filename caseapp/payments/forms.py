@@ -26,6 +26,16 @@ class YuanField(StringField):
             raise ValidationError("金额必须大于 0")
 
 
+class OptionalYuanField(YuanField):
+    """An amount that may be left empty (``fen`` is then None): award batches pay each category's own amount."""
+
+    def pre_validate(self, form):
+        if (self.data or "").strip():
+            super().pre_validate(form)
+        else:
+            self.fen = None
+
+
 class KeyedForm(BaseForm):
     """A form with a one-time key; a new key is drawn whenever the form is shown."""
 
@@ -40,7 +50,9 @@ class KeyedForm(BaseForm):
 class RegisterForm(KeyedForm):
     project_id = SelectField("预算项目", coerce=int, validators=[DataRequired(message="请选择预算项目")])
     aid_type = SelectField("帮扶类型", validators=[DataRequired(message="请选择帮扶类型")])
-    id_number = StringField("身份证号", validators=[DataRequired(message="请填写身份证号"), Length(max=24)])
+    person = StringField("对象", validators=[DataRequired(message="请输入姓名、身份证号后4位或完整身份证号并选择对象"),
+                                             Length(max=100)])
+    person_id = HiddenField()
     amount = YuanField("金额（元）")
     on = DateField("登记日期", validators=[Optional()])
     reason = TextAreaField("发放事由", validators=[Optional(), *limits.validators(PaymentItem.reason)])
@@ -49,8 +61,8 @@ class RegisterForm(KeyedForm):
 
 class BatchRegisterForm(KeyedForm):
     project_id = SelectField("预算项目", coerce=int, validators=[DataRequired(message="请选择预算项目")])
-    aid_type = SelectField("帮扶类型", validators=[DataRequired()])
-    amount = YuanField("每人金额（元）")
+    aid_type = SelectField("帮扶类型", validators=[DataRequired(message="请选择帮扶类型")])
+    amount = OptionalYuanField("每人金额（元）")
     on = DateField("登记日期", validators=[Optional()])
     reason = TextAreaField("发放事由", validators=[Optional(), *limits.validators(PaymentItem.reason)])
 

@@ -28,6 +28,12 @@ def list_items(*, project_id: int | None = None, status: str | None = None, stat
     return list(rows), total
 
 
+def status_counts() -> dict[str, int]:
+    """{status: items in scope} for the tabs of the work list (one grouped count)."""
+    stmt = scoped(select(PaymentItem.status, func.count()).select_from(PaymentItem), PaymentItem.org_id)
+    return dict(db.session.execute(stmt.group_by(PaymentItem.status)).all())
+
+
 def history(item_id: int) -> list[PaymentEvent]:
     """The item's transitions, oldest first."""
     return list(db.session.scalars(select(PaymentEvent).where(PaymentEvent.item_id == item_id)

@@ -4,6 +4,7 @@ Services flush, never commit: the request, the API call or the CLI command commi
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from caseapp.core import audit
 from caseapp.core.calendar import format_date_zh, local_today
 from caseapp.core.db import db
-from caseapp.core.errors import Conflict, NotFound, ValidationFailed
+from caseapp.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from caseapp.core.scoping import get_scoped, require_role, scoped, scoped_with_ancestors
 from caseapp.payments import eligibility, registration, settings, workflow
 from caseapp.payments.models import Meeting, Objection, PaymentItem
@@ -59,7 +60,23 @@ def register_many(project, aid_type_name: str, amount_fen: int | None, *, person
     """
     lines = [Line(aid_type_name, amount_fen, person_id=pid, reason=reason or "") for pid in person_ids]
     lines += [Line(aid_type_name, amount_fen, recipient_id=rid, reason=reason or "") for rid in recipient_ids]
-    return len(registration.register_lines(project, lines, on=on))
+    try:
+        return len(registration.register_lines(project, lines, on=on))
+    except DomainError as exc:
+        exc.rows = exc.rows or _rows_at_fault(exc, [*person_ids, *recipient_ids])
+        raise
+
+
+def _rows_at_fault(exc: DomainError, ids: list[int]) -> dict[int, str]:
+    """{person or recipient id: reason} of a refused batch (its lines are labelled 第N条 in the given order)."""
+    if not isinstance(exc, registration.LinesRefused):
+        return {ids[0]: exc.message} if len(ids) == 1 else {}
+    rows = {}
+    for label, reason in exc.problems:
+        found = re.match(r"第(\d+)条", label)
+        if found and 0 < int(found.group(1)) <= len(ids):
+            rows[ids[int(found.group(1)) - 1]] = reason
+    return rows
 
 
 def project_choices() -> list[tuple[int, str]]:
@@ -86,6 +103,48 @@ def batch_candidates(source: str, event_id: int | None, on: date) -> list[tuple[
         return [(p.id, f"{p.name}（{p.id_masked}）")
                 for p in db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id))]
     return []
+
+
+def award_event(event_id: int | None):
+    """The award event in scope with this id, or None."""
+    from caseapp.awards.models import AwardEvent
+
+    if not event_id:
+        return None
+    return db.session.scalar(scoped(select(AwardEvent), AwardEvent.org_id).where(AwardEvent.id == event_id))
+
+
+def award_candidates(event_id: int) -> list[tuple[int, str]]:
+    """An event's confirmed recipients in scope, each labelled with its category and the category's amount."""
+    from caseapp.awards.models import AwardRecipient
+    from caseapp.core.money import format_yuan
+    from sqlalchemy.orm import joinedload
+
+    ids = eligibility.confirmed_recipient_ids(event_id)
+    rows = db.session.scalars(select(AwardRecipient).where(AwardRecipient.id.in_(ids))
+                              .options(joinedload(AwardRecipient.category)).order_by(AwardRecipient.id))
+    return [(r.id, f"{r.display_name} · {r.category.name} {format_yuan(r.category.amount_fen)}") for r in rows]
+
+
+def award_hint(event) -> str:
+    """Why an event offers nobody to pay: nominations not yet 确定, or none in the user's organisations."""
+    from caseapp.awards.models import AwardRecipient
+    from sqlalchemy import func
+
+    waiting = db.session.scalar(scoped(select(func.count()).select_from(AwardRecipient).where(
+        AwardRecipient.event_id == event.id, AwardRecipient.status != "确定"), AwardRecipient.org_id))
+    if waiting:
+        return (f"“{event.name}”在您的组织范围内有 {waiting} 名获奖对象尚未确定：请审核人在评选表彰页面确认后再登记奖励。")
+    return (f"“{event.name}”在您的组织范围内没有获奖对象：获奖对象按所属工会划分，"
+            "请由获奖对象所属工会（或上级工会）的经办人登记。")
+
+
+def items_in_scope(ids: list[int]) -> list[PaymentItem]:
+    """The items of ``ids`` the actor may see, in id order (for a confirmation page)."""
+    if not ids:
+        return []
+    return list(db.session.scalars(scoped(select(PaymentItem).where(PaymentItem.id.in_(ids[:5000])),
+                                          PaymentItem.org_id).order_by(PaymentItem.id)))
 
 
 def award_events() -> list:

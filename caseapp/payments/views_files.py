@@ -34,7 +34,18 @@ def _selected():
 
 @login_required
 def export(kind: str, ext: str):
-    """公示名单, 发放花名册 or the bank file for the selected items (POST: ids never go in the URL)."""
+    """公示名单, 发放花名册 or the bank file for the selected items (POST: ids never go in the URL); a refusal
+    (nothing selected, people without a bank account) shows the list again with the selection kept."""
+    from caseapp.core.forms import attempt
+    from caseapp.payments import views_actions
+    from caseapp.payments.forms import ActionForm
+
+    form = ActionForm()
+    ids = views_actions.posted_ids()
+    return attempt(lambda: _export(kind, ext), lambda exc: views_actions.again(form, ids, exc))
+
+
+def _export(kind: str, ext: str):
     items = _selected()
     if (kind, ext) == ("publicity", "docx"):
         return _download(exports.publicity_docx(items), "公示名单", ext)

@@ -126,8 +126,11 @@ def _check_scope(ids: list[int], transition: Transition) -> None:
                                                                PaymentItem.status.in_(transition.sources)))
                   for chunk in _chunks(ids))
     if movable != len(ids):
+        found = _named(select(PaymentItem.id, PaymentItem.recipient_name, PaymentItem.status)
+                       .where(PaymentItem.id.in_(ids[:CHUNK]), PaymentItem.status.not_in(transition.sources)),
+                       lambda status: f"状态为“{status}”，不能{transition.label}")
         raise Conflict(f"有 {len(ids) - movable} 条记录的状态不允许“{transition.label}”"
-                       f"（须为：{'、'.join(transition.sources)}）", code="state")
+                       f"（须为：{'、'.join(transition.sources)}）：{found.names}", code="state", rows=found.rows)
 
 
 def _check_not_by(ids: list[int], principal: Principal, transition: Transition) -> None:
@@ -137,8 +140,10 @@ def _check_not_by(ids: list[int], principal: Principal, transition: Transition) 
     for step in transition.not_by:
         own = sum(_taken_by(step, principal.user_id, chunk) for chunk in _chunks(ids))
         if own:
-            raise Forbidden(f"{_EARLIER[step]}人不能{transition.label}自己{_EARLIER[step]}的款项（{own} 条）",
-                            code="maker_checker")
+            found = _named(_own_items(step, principal.user_id, ids[:CHUNK]),
+                           lambda _: f"您{_EARLIER[step]}了这笔款项，不能{transition.label}")
+            raise Forbidden(f"{_EARLIER[step]}人不能{transition.label}自己{_EARLIER[step]}的款项（{own} 条）："
+                            f"{found.names}", code="maker_checker", rows=found.rows)
 
 
 def _taken_by(step: str, user_id: int, chunk: list[int]) -> int:
@@ -154,7 +159,42 @@ def _check_no_objection(ids: list[int]) -> None:
     held = sum(db.session.scalar(select(func.count(func.distinct(Objection.item_id))).where(
         Objection.item_id.in_(chunk), Objection.status == "open")) for chunk in _chunks(ids))
     if held:
-        raise Conflict(f"有 {held} 条记录存在未处理的异议，暂停发放", code="objection")
+        found = _named(select(PaymentItem.id, PaymentItem.recipient_name, Objection.content)
+                       .join(Objection, Objection.item_id == PaymentItem.id)
+                       .where(PaymentItem.id.in_(ids[:CHUNK]), Objection.status == "open"),
+                       lambda content: f"存在未处理的异议：{content}")
+        raise Conflict(f"有 {held} 条记录存在未处理的异议，暂停发放：{found.names}", code="objection",
+                       rows=found.rows)
+
+
+@dataclass
+class Named:
+    """The items a refusal is about: their names for the message, their id → reason for the rows of the page."""
+
+    names: str
+    rows: dict[int, str]
+
+
+#: items a refusal names in its message (the page marks every row it is given)
+NAMED_IN_MESSAGE = 5
+
+
+def _named(stmt, reason: Callable[[object], str], limit: int = 500) -> Named:
+    """Run ``stmt`` (id, name, detail) on the refusal's path only: 编号12 张三、… and each row's reason."""
+    found = db.session.execute(stmt.order_by(PaymentItem.id).limit(limit)).all()
+    names = "、".join(f"编号{r[0]} {r[1]}" for r in found[:NAMED_IN_MESSAGE])
+    if len(found) > NAMED_IN_MESSAGE:
+        names += " 等"
+    return Named(names, {r[0]: reason(r[2]) for r in found})
+
+
+def _own_items(step: str, user_id: int, ids: list[int]):
+    """(id, name, None) of the items of ``ids`` ``user_id`` registered or moved with ``step``."""
+    stmt = select(PaymentItem.id, PaymentItem.recipient_name, literal(None)).where(PaymentItem.id.in_(ids))
+    if step == "register":
+        return stmt.where(PaymentItem.registered_by_id == user_id)
+    return stmt.where(PaymentItem.id.in_(select(PaymentEvent.item_id).where(
+        PaymentEvent.item_id.in_(ids), PaymentEvent.action == step, PaymentEvent.actor_id == user_id)))
 
 
 def _write_history(ids, batch, action, transition, note, principal) -> None:

@@ -174,6 +174,26 @@ def search_persons(name: str = "", *, id_hash: str | None = None, page: int = 1,
     return list(rows), total
 
 
+def pick_persons(text: str, *, limit: int = 20) -> list[Person]:
+    """Persons in scope for a search box: a full 身份证号 (by its keyed hash), a masked one as shown
+    ("1304**********123X"), its last 4 characters ("123X"), or a name prefix."""
+    principal_or_deny()
+    text = (text or "").strip().upper()
+    if not text:
+        return []
+    if len(text) in (15, 18) and text[:14].isdigit():
+        person = find_by_id_number(text)
+        return [person] if person else []
+    stmt = scoped(select(Person), Person.org_id)
+    if "*" in text:
+        stmt = stmt.where(Person.id_masked == text)
+    elif len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] == "X"):
+        stmt = stmt.where(Person.id_masked.endswith(text, autoescape=True))
+    else:
+        stmt = stmt.where(Person.name.startswith(text, autoescape=True))
+    return list(db.session.scalars(stmt.order_by(Person.name, Person.id).limit(limit)))
+
+
 def reveal(person: Person, field: str) -> str | None:
     """The full 身份证号/phone/account for permitted roles (never auditors); every call is audited."""
     if field not in REVEALABLE:

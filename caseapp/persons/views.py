@@ -1,7 +1,7 @@
 """Person pages: search (never with an ID number in the URL), register, detail (masked), audited full view."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from caseapp.auth.roles import FULL_VIEW_ROLES
@@ -43,6 +43,15 @@ def search():
         flash(exc.message, "warning")
         return redirect(url_for("persons.index"))
     return redirect(url_for("persons.index", t=token) if token else url_for("persons.index"))
+
+
+@bp.route("/pick", methods=["POST"])
+@login_required
+def pick():
+    """The search box of the person pickers: JSON of at most 20 persons in scope (name, masked 身份证号, union).
+    POST, so that a full number typed in the box never appears in a URL or a log."""
+    found = services.pick_persons(request.form.get("q", ""), limit=20)
+    return jsonify([{"id": p.id, "name": p.name, "id_masked": p.id_masked, "org": p.org.name} for p in found])
 
 
 @bp.route("/new", methods=["GET", "POST"])

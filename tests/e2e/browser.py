@@ -43,6 +43,12 @@ class Browser:
         assert resp.status_code == 200, (path, resp.status_code)
         return resp.get_data(as_text=True)
 
+    def page_post(self, path: str, data=None) -> str:
+        """POST a form that answers with a page (200), e.g. a confirmation step; the page as text."""
+        resp = self.post(path, data)
+        assert resp.status_code == 200, (path, resp.status_code, resp.get_data(as_text=True)[:2000])
+        return resp.get_data(as_text=True)
+
     def follow(self, path: str, data=None, **kwargs) -> str:
         """POST, follow the redirect, and return the page shown (flash messages included)."""
         resp = self.post(path, data, follow_redirects=True, **kwargs)

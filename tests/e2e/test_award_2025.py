@@ -15,6 +15,7 @@ from docx import Document
 from sqlalchemy import select
 
 from caseapp.budgets.models import Project
+from caseapp.orgs.models import Organisation
 from caseapp.core.db import db
 from tests.e2e.browser import (AWARD, Browser, checkbox_ids, confirm_rules, ids_in, import_seed,
                                person_id_number, seed_aid_types)
@@ -74,10 +75,11 @@ def _confirm_all(reviewer: Browser, event_id: int) -> str:
 def _register(registrar: Browser, event_id: int) -> list[int]:
     """Register award payments: all at once is refused by the budget, 50 pass, the 51st is refused."""
     page = registrar.page(f"/payments/batch-new?source=award&event_id={event_id}")
-    candidates = re.findall(r'name="ids" value="(\d+)"></td><td>([^<]+)</td>', page)
+    candidates = re.findall(r'name="ids" value="(\d+)"[^>]*></td><td>([^<]+)', page)
     people = [int(rid) for rid, label in candidates if label.startswith("劳模")]
     assert len(people) == PEOPLE and "东代固乡纺织厂一车间" in page
-    project_id = re.search(r'<option value="(\d+)">2025 ' + AWARD, page).group(1)
+    project_id = re.search(r'<option selected value="(\d+)">2025 ' + AWARD, page).group(1)  # the event's project
+    assert '<option selected value="表彰奖励">' in page or '<option value="表彰奖励">' in page
 
     def batch(ids, key):
         return registrar.post("/payments/batch-new", {
@@ -143,8 +145,12 @@ def _publicize_with_objections(leader, reviewer, finance, items) -> None:
 def _pay_and_settle(finance, items) -> list[int]:
     payable = checkbox_ids(finance.page("/payments/?status=公示中"))
     assert len(payable) == 49 and items[1] not in payable
+    confirm = finance.page_post("/payments/actions", {"ids": payable, "action": "pay", "date": "2025-05-19",
+                                                      "batch": "NX20250519", "idem_key": "pay",
+                                                      "next": "/payments/?status=已发放"})
+    assert "确认发放" in confirm and "49</strong> 笔" in confirm and "¥49,000.00" in confirm
     shown = finance.follow("/payments/actions", {"ids": payable, "action": "pay", "date": "2025-05-19",
-                                                 "batch": "NX20250519", "idem_key": "pay",
+                                                 "batch": "NX20250519", "idem_key": "pay", "confirmed": "1",
                                                  "next": "/payments/?status=已发放"})
     assert "已发放 49 笔" in shown and "2025年5月19日 NX20250519" in shown
     return payable
@@ -164,10 +170,28 @@ def _documents(caseworker: Browser, finance: Browser, paid: list[int]) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(caseworker.post("/payments/exports/roster.xlsx", {"ids": paid}).data))
     cells = [v for row in wb.active.iter_rows(values_only=True) for v in row if v is not None]
     assert "领款人签字" in cells and "肆万玖仟元整" in cells and 49000 in cells
+    refused = finance.post("/payments/exports/bank.xlsx", {"ids": paid})  # nominated without bank accounts
+    shown = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "49 个对象没有银行账号，未生成代发文件" in shown
+    assert shown.count("没有银行账号，不能列入代发文件") == 49 and checkbox_ids(shown) and 'checked' in shown
+    _add_accounts(paid)
     bank = finance.post("/payments/exports/bank.xlsx", {"ids": paid})
     rows = list(openpyxl.load_workbook(io.BytesIO(bank.data)).active.iter_rows(values_only=True))
     assert rows[0][:5] == ("款项编号", "户名", "账号", "开户行", "金额（元）")
     assert sorted(int(r[0]) for r in rows[1:]) == sorted(paid) and {r[4] for r in rows[1:]} == {"1000.00"}
+
+
+def _add_accounts(paid: list[int]) -> None:
+    """The caseworker records each awardee's bank account (as they would on the person's page)."""
+    from caseapp.payments.models import PaymentItem
+    from caseapp.persons.services import update_person
+    from tests.conftest import acting_as
+
+    with acting_as(UserFactory(roles=["caseworker"], org=db.session.scalar(select(Organisation).where(
+            Organisation.parent_id.is_(None))))):
+        for n, item in enumerate(db.session.scalars(select(PaymentItem).where(PaymentItem.id.in_(paid)))):
+            update_person(item.person, bank_name="魏县农村信用社", bank_account=f"6217{n:015d}")
+    db.session.flush()
 
 
 def _bank_return(finance: Browser, paid: list[int]) -> None:

@@ -79,7 +79,8 @@ def _pay_before_spring_festival(caseworker, reviewer, leader, finance) -> list[i
              (leader, date(2025, 1, 8), {"action": "approve", "meeting_date": "2025-01-08",
                                          "minutes_no": "县工会〔2025〕1号", "attendees": "主席、副主席"}),
              (leader, date(2025, 1, 9), {"action": "publicize", "start_date": "2025-01-09"}),
-             (finance, date(2025, 1, 20), {"action": "pay", "date": "2025-01-20", "batch": "NX20250120"}))
+             (finance, date(2025, 1, 20), {"action": "pay", "date": "2025-01-20", "batch": "NX20250120",
+                                           "confirmed": "1"}))
     for n, (who, day, data) in enumerate(steps):
         with on_day(day):  # each step recorded on its day: the money steps check their dates against today
             resp = who.post("/payments/actions", {"ids": items, "idem_key": f"step{n}", **data})

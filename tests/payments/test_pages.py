@@ -54,7 +54,7 @@ def test_register_form_resubmitted_makes_one_item(app, world):
     c = _client(app, world.caseworker)
     page = _get(app, c, "/payments/new").get_data(as_text=True)
     assert "登记款项" in page and 'name="idem_key"' in page
-    form = {"project_id": world.project.id, "aid_type": "慰问", "id_number": id_number(1), "amount": "1,000.50",
+    form = {"project_id": world.project.id, "aid_type": "慰问", "person": id_number(1), "amount": "1,000.50",
             "reason": "节日慰问", "idem_key": "one-time-key"}
     first = _post(app, c, "/payments/new", form)
     again = _post(app, c, "/payments/new", form)
