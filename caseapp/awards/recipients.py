@@ -110,6 +110,26 @@ def confirm_recipient(recipient: AwardRecipient) -> AwardRecipient:
     return _move(recipient, "确定", "award_recipient.confirm", "确定")
 
 
+def confirm_many(event: AwardEvent, recipient_ids: list[int]) -> int:
+    """确定 several nominees of ``event``, all or nothing: each refusal (名额, own nomination, status) is named by
+    its recipient in ``rows`` before anything stays."""
+    from caseapp.core.uow import savepoint
+
+    if not recipient_ids:
+        raise ValidationFailed("请先勾选要确定的人选", field="ids")
+    problems: dict[int, str] = {}
+    for recipient_id in recipient_ids:
+        try:
+            with savepoint():
+                confirm_recipient(get_recipient(event, recipient_id))
+        except (ValidationFailed, Conflict, Forbidden) as exc:
+            problems[recipient_id] = exc.message
+    if problems:
+        raise ValidationFailed(f"有 {len(problems)} 名（个）人选不能确定，整批未办理，原因见各行", field="ids",
+                               rows=problems)
+    return len(recipient_ids)
+
+
 def withdraw_recipient(recipient: AwardRecipient, reason: str = "") -> AwardRecipient:
     """撤销 a nomination or a confirmed award (frees the place in the category)."""
     require_role(*WITHDRAW_ROLES)

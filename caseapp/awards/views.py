@@ -1,7 +1,7 @@
 """评选表彰 pages: events, categories (caps and amounts) and recipients (nominate, confirm, withdraw)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from caseapp.awards import recipients, services
@@ -10,6 +10,7 @@ from caseapp.awards.forms import (CategoryEditForm, CategoryForm, CollectiveNomi
                                   PersonNominationForm, WithdrawForm)
 from caseapp.budgets.services import list_projects, years
 from caseapp.core.errors import Conflict, ValidationFailed
+from caseapp.core.forms import attempt
 from caseapp.core.templating import NAV
 from caseapp.core.uow import savepoint
 from caseapp.modelworkers.forms import yuan_to_fen
@@ -51,46 +52,63 @@ def index():
 @login_required
 def detail(event_id: int):
     """An event: categories with caps and amounts, recipients in scope, nomination forms."""
-    event = services.get_event(event_id)
-    person_form = _nomination_form(PersonNominationForm, event, "individual")
-    collective_form = _nomination_form(CollectiveNominationForm, event, "collective")
+    return _detail(services.get_event(event_id))
+
+
+def _detail(event, *, kept: dict | None = None, selected=frozenset(), row_errors=None, status: int = 200):
+    """The event page; ``kept`` forms (as posted) replace the blank ones, ``selected`` recipients stay ticked."""
+    kept = kept or {}
+    forms = {"person_form": kept.get("person_form") or _nomination_form(PersonNominationForm, event, "individual"),
+             "collective_form": kept.get("collective_form") or
+             _nomination_form(CollectiveNominationForm, event, "collective"),
+             "category_form": kept.get("category_form") or CategoryForm(formdata=None),
+             "edit_form": CategoryEditForm(formdata=None), "withdraw_form": WithdrawForm(formdata=None)}
     counts = {c.id: services.confirmed_count(c) for c in event.categories}
     return render_template("awards/detail.html", event=event, counts=counts,
                            recipients=recipients.list_recipients(event), warnings=services.date_warnings(event),
-                           person_form=person_form, collective_form=collective_form,
-                           category_form=CategoryForm(), edit_form=CategoryEditForm(), withdraw_form=WithdrawForm())
+                           selected=selected, row_errors=row_errors or {}, **forms), status
 
 
 def _nomination_form(form_class, event, kind: str | None = None):
     """A nomination form offering the organisations in scope and the event's categories (of ``kind``)."""
-    form = form_class()
+    form = form_class() if request.method == "POST" else form_class(formdata=None)
     form.org_code.choices = [(o.code, f"{o.code} {o.name}") for o in list_orgs()]
     form.category.choices = [(c.id, c.name) for c in event.categories if kind is None or c.kind == kind]
     return form
 
 
-def _act(event_id: int, work) -> object:
-    """Run ``work(event)``, which returns the success message; a refusal is shown on the event page instead
-    (the request's unit of work rolls its writes back)."""
+def _act(event_id: int, work, kept: dict | None = None) -> object:
+    """Run ``work(event)``, which returns the success message; a refusal shows the event page again with the
+    posted form (``kept``) and the message next to its field (the request's unit of work is rolled back)."""
     event = services.get_event(event_id)
-    try:
+
+    def done():
         flash(work(event), "success")
-    except REFUSALS as exc:
-        flash(exc.message, "error")
-    return redirect(url_for("awards.detail", event_id=event.id))
+        return redirect(url_for("awards.detail", event_id=event.id))
+
+    def again(exc):
+        form = next(iter((kept or {}).values()), None)
+        if form is None:
+            flash(exc.message, "error")
+        elif exc.field != "form":  # "form": the form's own errors are on its fields already
+            form.show_error(exc)
+        return _detail(services.get_event(event_id), kept=kept, status=exc.status)
+
+    return attempt(done, again)
 
 
 def _valid(form, field: str | None = None) -> None:
     if not form.validate_on_submit():
-        raise ValidationFailed(form.error_text() or "页面已过期，请刷新后重试", field=field)
+        raise ValidationFailed(form.error_text() or "页面已过期，请刷新后重试", field=field or "form")
 
 
 @bp.route("/<int:event_id>/categories", methods=["POST"])
 @login_required
 def category_add(event_id: int):
     """Add a category to the event."""
+    form = CategoryForm()
+
     def work(event) -> str:
-        form = CategoryForm()
         _valid(form)
         services.add_category(event, name=form.name.data, kind=form.kind.data, max_count=form.max_count.data,
                               amount_fen=yuan_to_fen(form.amount.data, AwardCategory.amount_fen) or 0)
@@ -130,14 +148,16 @@ def nominate_collective(event_id: int):
 
 
 def _nominate(event_id: int, form_class, nominate, fields: tuple[str, ...]):
+    kind = "individual" if form_class is PersonNominationForm else "collective"
+    form = _nomination_form(form_class, services.get_event(event_id))  # any category: the service says why not
+
     def work(event) -> str:
-        form = _nomination_form(form_class, event)
         _valid(form)
         r = nominate(event, services.get_category(event, form.category.data),
                      **{name: getattr(form, name).data for name in fields})
         return f"已提名 {r.display_name}（{r.category.name}）"
 
-    return _act(event_id, work)
+    return _act(event_id, work, {"person_form" if kind == "individual" else "collective_form": form})
 
 
 @bp.route("/<int:event_id>/recipients/<int:recipient_id>/confirm", methods=["POST"])
@@ -150,6 +170,25 @@ def confirm(event_id: int, recipient_id: int):
         return f"已确定 {recipient.display_name}"
 
     return _act(event_id, work)
+
+
+@bp.route("/<int:event_id>/recipients/confirm", methods=["POST"])
+@login_required
+def confirm_many(event_id: int):
+    """确定 the ticked nominees at once, all or nothing; a refusal names each nominee it concerns on its row."""
+    event = services.get_event(event_id)
+    ids = [int(x) for x in request.form.getlist("ids") if x.isdigit() and len(x) < 10]
+
+    def done():
+        count = recipients.confirm_many(event, ids)
+        flash(f"已确定 {count} 名（个）获奖对象", "success")
+        return redirect(url_for("awards.detail", event_id=event_id))
+
+    def again(exc):
+        flash(exc.message, "error")
+        return _detail(services.get_event(event_id), selected=set(ids), row_errors=exc.rows, status=exc.status)
+
+    return attempt(done, again)
 
 
 @bp.route("/<int:event_id>/recipients/<int:recipient_id>/withdraw", methods=["POST"])

@@ -60,6 +60,13 @@ def list_files(filters: FileFilters, *, page: int = 1, per_page: int = 50) -> tu
     return list(rows), total
 
 
+def status_counts() -> dict[str, int]:
+    """{status: files in scope} for the counts next to the status filter (one grouped count)."""
+    principal_or_deny()
+    stmt = scoped(select(HardshipFile.status, func.count()).select_from(HardshipFile), HardshipFile.org_id)
+    return dict(db.session.execute(stmt.group_by(HardshipFile.status)).all())
+
+
 def files_of_person(person_id: int) -> list[HardshipFile]:
     """A person's files in scope, newest first."""
     stmt = scoped(select(HardshipFile), HardshipFile.org_id).where(HardshipFile.person_id == person_id)

@@ -13,6 +13,7 @@ from caseapp.core.audit import diff, record
 from caseapp.core.calendar import local_today
 from caseapp.core.context import current_principal
 from caseapp.core.db import db
+from caseapp.core.uow import savepoint
 from caseapp.core.errors import Conflict, Forbidden, ValidationFailed
 from caseapp.core.scoping import get_scoped, require_org_in_scope, require_role
 from caseapp.orgs.models import Organisation
@@ -205,6 +206,25 @@ def change_status(f: HardshipFile, to_status: str, *, reason: str | None = None,
     old, new = diff(before, snapshot(f))
     record("hardship_file.status", f, before=old, after=new, summary=f"{old_status} → {to_status} {reason or ''}")
     return f
+
+
+def file_many(file_ids: list[int], *, on: date | None = None) -> int:
+    """审核 several applications (申请 → 在档) on one date, all or nothing: every refusal is collected and named
+    by its file (``rows``) before anything stays."""
+    if not file_ids:
+        raise ValidationFailed("请先勾选要审核的档案", field="ids")
+    problems: dict[int, str] = {}
+    for file_id in file_ids:
+        try:
+            with savepoint():
+                change_status(get_file(file_id), vocab.FILED, on=on)
+        except (ValidationFailed, Conflict, Forbidden) as exc:
+            problems[file_id] = exc.message
+    if problems:
+        named = "、".join(f"档案{i}" for i in list(problems)[:5]) + (" 等" if len(problems) > 5 else "")
+        raise ValidationFailed(f"有 {len(problems)} 份档案不能审核为“在档”，整批未办理：{named}", field="ids",
+                               rows=problems)
+    return len(file_ids)
 
 
 def _check_actor(f: HardshipFile, to_status: str) -> None:

@@ -8,13 +8,14 @@ from caseapp.cases import queries, services, thresholds, vocab
 from caseapp.cases.forms import ApplicationForm, FileForm, NewFileForm, ReviewForm, StatusForm, ThresholdForm
 from caseapp.core.calendar import local_today
 from caseapp.core.errors import ValidationFailed
-from caseapp.core.forms import submit
+from caseapp.core import uow
+from caseapp.core.forms import attempt, submit
 from caseapp.core.scoping import require_role
 from caseapp.core.templating import NAV
 from caseapp.orgs.services import get_by_code, list_orgs
 from caseapp.persons.search import recall, remember
 from caseapp.persons.services import WRITE_ROLES, get_person
-from caseapp.core.web import date_arg
+from werkzeug.datastructures import MultiDict
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 NAV.append(("cases.index", "困难职工档案", None))
@@ -22,22 +23,42 @@ NAV.append(("cases.thresholds", "困难类别标准", ("admin", "auditor")))
 PER_PAGE = 50
 _SEARCHES = "cases"  #: the SavedSearch scope of this list
 BLANK_MEMBER_ROWS = 3
+#: irreversible moves that are confirmed on a page of their own
+CONFIRMED = (vocab.RELIEVED, vocab.WITHDRAWN)
 
 
 
 @bp.route("/")
 @login_required
 def index():
-    """Files in scope, filtered by organisation, category, status and review due date."""
-    search = recall(_SEARCHES, request.args.get("t"))
-    filters = queries.FileFilters(org_id=request.args.get("org", type=int), category=request.args.get("category", ""),
-                                  status=request.args.get("status", ""), review_due_by=date_arg("due_by"),
+    """Files in scope, filtered by organisation, category, status and review due date; applications may be
+    审核 (在档) in a batch."""
+    return _list_page(request.args)
+
+
+def _list_page(args, *, selected=frozenset(), row_errors=None, status: int = 200):
+    """The filtered list for the query ``args``; ``selected`` files ticked, ``row_errors`` next to their rows."""
+    search = recall(_SEARCHES, args.get("t"))
+    filters = queries.FileFilters(org_id=args.get("org", type=int), category=args.get("category", ""),
+                                  status=args.get("status", ""), review_due_by=_date(args.get("due_by")),
                                   name=search.get("name", ""), id_hash=search.get("hash"))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(args.get("page", 1, type=int), 1)
     rows, total = queries.list_files(filters, page=page, per_page=PER_PAGE)
     return render_template("cases/index.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
                            filters=filters, orgs=list_orgs(), vocab=vocab, by_id=bool(search.get("hash")),
-                           token=request.args.get("t", ""))
+                           token=args.get("t", ""), counts=queries.status_counts(),
+                           can_file=current_user.has_role(*services.APPROVE_ROLES), selected=selected,
+                           row_errors=row_errors or {}), status
+
+
+def _date(text: str | None):
+    """A YYYY-MM-DD text as a date, or None."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
 
 
 @bp.route("/search", methods=["POST"])
@@ -89,12 +110,24 @@ def _open(form, person):
 @login_required
 def detail(file_id: int):
     """A file with its person (masked), members, history and the actions the user may take."""
-    f = services.get_file(file_id)
-    status_form = StatusForm(on=local_today())
-    status_form.to_status.choices = [(s, s) for s in vocab.TRANSITIONS.get(f.status, {})]
+    return _detail(services.get_file(file_id))
+
+
+def _status_choices(f) -> list[tuple[str, str]]:
+    """The statuses the current user may move the file to (在档 only for reviewers and admins)."""
+    return [(s, s) for s in vocab.TRANSITIONS.get(f.status, {})
+            if current_user.has_role(*(services.APPROVE_ROLES if s == vocab.FILED else services.CLOSE_ROLES))]
+
+
+def _detail(f, status_form=None, review_form=None, status: int = 200):
+    """The file page, with the status or review form as posted when it was refused."""
+    if status_form is None:
+        status_form = StatusForm(formdata=None, on=local_today())
+    status_form.to_status.choices = _status_choices(f)
     return render_template("cases/detail.html", file=f, history=queries.history(f), status_form=status_form,
-                           review_form=ReviewForm(on=local_today()), can_edit=current_user.has_role(*WRITE_ROLES),
-                           can_move=current_user.has_role(*services.CLOSE_ROLES))
+                           review_form=review_form or ReviewForm(formdata=None, on=local_today()),
+                           can_edit=current_user.has_role(*WRITE_ROLES),
+                           can_move=current_user.has_role(*services.CLOSE_ROLES)), status
 
 
 @bp.route("/<int:file_id>/edit", methods=["GET", "POST"])
@@ -118,29 +151,73 @@ def edit(file_id: int):
 @bp.route("/<int:file_id>/status", methods=["POST"])
 @login_required
 def change_status(file_id: int):
-    """Move the file to its next status with a reason and date."""
+    """Move the file to its next status with a reason and date; 解困脱困 and 退档 are confirmed first (after a
+    dry run, so a refusal shows before); a refusal shows the file again with the form as typed."""
     f = services.get_file(file_id)
+    require_role(*services.CLOSE_ROLES)  # a reader without the role: 403, not a form error
     form = StatusForm()
-    form.to_status.choices = [(s, s) for s in vocab.TRANSITIONS.get(f.status, {})]
+    form.to_status.choices = _status_choices(f)
     if not form.validate_on_submit():
-        flash(form.error_text(), "warning")
-        return redirect(url_for("cases.detail", file_id=f.id))
-    services.change_status(f, form.to_status.data, reason=form.reason.data or None, note=form.note.data or "",
-                           on=form.on.data)
-    flash(f"档案已改为“{f.status}”", "success")
-    return redirect(url_for("cases.detail", file_id=f.id))
+        return _detail(f, status_form=form, status=422)
+
+    def move():
+        services.change_status(f, form.to_status.data, reason=form.reason.data or None, note=form.note.data or "",
+                               on=form.on.data)
+
+    def work():
+        if form.to_status.data in CONFIRMED and request.form.get("confirmed") != "1":
+            with uow.rehearsal():
+                move()
+            return render_template("cases/confirm.html", file=f, form=form)
+        move()
+        flash(f"档案已改为“{form.to_status.data}”", "success")
+        return redirect(url_for("cases.detail", file_id=file_id))
+
+    return attempt(work, lambda exc: _detail(services.get_file(file_id), status_form=_shown(form, exc),
+                                             status=exc.status))
+
+
+def _shown(form, exc):
+    """``form`` with the refusal next to its field (or above the form)."""
+    name = exc.field if exc.field in ("reason", "note", "on") else "to_status"
+    getattr(form, name).errors = [*getattr(form, name).errors, exc.message]
+    return form
 
 
 @bp.route("/<int:file_id>/review", methods=["POST"])
 @login_required
 def review(file_id: int):
-    """Record the yearly re-verification (动态管理)."""
+    """Record the yearly re-verification (动态管理); a refusal shows the file again with the form as typed."""
     f = services.get_file(file_id)
+    require_role(*services.CLOSE_ROLES)
     form = ReviewForm()
-    if form.validate_on_submit():
-        services.review_file(f, on=form.on.data, note=form.note.data or "")
-        flash(f"已记录年度复核，下次复核：{f.review_due:%Y年%m月%d日}", "success")
+    done, status = submit(form, lambda: services.review_file(f, on=form.on.data, note=form.note.data or ""))
+    if done is None:
+        return _detail(services.get_file(file_id), review_form=form, status=status)
+    flash(f"已记录年度复核，下次复核：{f.review_due:%Y年%m月%d日}", "success")
     return redirect(url_for("cases.detail", file_id=f.id))
+
+
+@bp.route("/file-many", methods=["POST"])
+@login_required
+def file_many():
+    """审核 several applications at once (申请 → 在档 on one date), all or nothing; a refusal shows the list
+    again with the ticked files and each file's reason."""
+    require_role(*services.APPROVE_ROLES)
+    ids = [int(x) for x in request.form.getlist("ids") if x.isdigit() and len(x) < 10]
+    on = _date(request.form.get("on")) or local_today()
+
+    def work():
+        count = services.file_many(ids, on=on)
+        flash(f"已将 {count} 份档案审核为“在档”", "success")
+        return redirect(url_for("cases.index", status=vocab.APPLIED), code=303)
+
+    def refused(exc):
+        flash(exc.message, "error")
+        return _list_page(MultiDict({"status": vocab.APPLIED}), selected=set(ids), row_errors=exc.rows,
+                          status=exc.status)
+
+    return attempt(work, refused)
 
 
 @bp.route("/thresholds", methods=["GET", "POST"], endpoint="thresholds")

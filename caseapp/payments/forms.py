@@ -48,6 +48,8 @@ class KeyedForm(BaseForm):
 
 
 class RegisterForm(KeyedForm):
+    field_aliases = {"person_id": "person", "id_number": "person", "recipient_id": "person", "amount_fen": "amount",
+                     "project_code": "project_id"}
     project_id = SelectField("预算项目", coerce=int, validators=[DataRequired(message="请选择预算项目")])
     aid_type = SelectField("帮扶类型", validators=[DataRequired(message="请选择帮扶类型")])
     person = StringField("对象", validators=[DataRequired(message="请输入姓名、身份证号后4位或完整身份证号并选择对象"),

@@ -111,7 +111,8 @@ def award_event(event_id: int | None):
 
     if not event_id:
         return None
-    return db.session.scalar(scoped(select(AwardEvent), AwardEvent.org_id).where(AwardEvent.id == event_id))
+    return db.session.scalar(scoped_with_ancestors(select(AwardEvent), AwardEvent.org_id)
+                             .where(AwardEvent.id == event_id))
 
 
 def award_candidates(event_id: int) -> list[tuple[int, str]]:
@@ -148,10 +149,12 @@ def items_in_scope(ids: list[int]) -> list[PaymentItem]:
 
 
 def award_events() -> list:
-    """The award events in scope, newest first (for batch registration)."""
+    """The award events in scope or held above it (a township registers its own awardees of the county's
+    event), newest first (for batch registration)."""
     from caseapp.awards.models import AwardEvent
 
-    return list(db.session.scalars(scoped(select(AwardEvent), AwardEvent.org_id).order_by(AwardEvent.id.desc())))
+    return list(db.session.scalars(scoped_with_ancestors(select(AwardEvent), AwardEvent.org_id)
+                                   .order_by(AwardEvent.id.desc())))
 
 
 def get_item(item_id: int) -> PaymentItem:
