@@ -37,7 +37,7 @@ def create_cmd(username, org_code, roles, email, display_name, as_json) -> None:
     given = _password_from_stdin()
     password = given or services.generate_password()
     user = services.create_user(username, org_code, list(roles), password=password, email=email,
-                                display_name=display_name)
+                                display_name=display_name, must_change=given is None)
     if as_json:
         emit_json({"id": user.id, "username": user.username, "roles": sorted(user.roles),
                    **({} if given else {"password": password})})
@@ -68,4 +68,17 @@ def disable_cmd(username: str) -> None:
         raise NotFound(f"用户 {username} 不存在")
     services.set_enabled(user, False)
     say(f"已停用用户 {username}")
+@users_cli.command("reset-password", help="重置用户密码：随机生成临时密码并只显示一次，用户下次登录时必须修改")
+@click.argument("username")
+@operator_command()
+def reset_cmd(username: str) -> None:
+    """Give USERNAME a new temporary password (printed once) that must be changed at the next login."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"用户 {username} 不存在")
+    password = services.reset_password(user)
+    say(f"已重置用户 {username} 的密码，其所有登录和 API 令牌已失效")
+    click.echo(f"临时密码（只显示这一次，下次登录时必须修改）：{password}")
+
+
 COMMANDS = [users_cli]

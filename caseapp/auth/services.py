@@ -43,26 +43,33 @@ def check_password_strength(password: str) -> None:
         raise ValidationFailed(f"密码至少 {MIN_PASSWORD} 位", field="password")
 
 
+def _role_keys(roles: list[str]) -> list[str]:
+    """Roles as keys (Chinese names accepted), at least one."""
+    try:
+        role_keys = sorted({parse_role(r) for r in roles})
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="roles") from exc
+    if not role_keys:
+        raise ValidationFailed("至少指定一个角色", field="roles")
+    return role_keys
+
+
 def create_user(username: str, org_code: str, roles: list[str], *, password: str,
-                email: str | None = None, display_name: str = "") -> User:
-    """Create a user in an organisation within scope (admins only)."""
+                email: str | None = None, display_name: str = "", must_change: bool = False) -> User:
+    """Create a user in an organisation within scope (admins only); ``must_change``: the password was generated
+    for them and must be changed at the first login."""
     require_role("admin")
     username = username.strip()
     if not username:
         raise ValidationFailed("用户名不能为空", field="username")
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise ValidationFailed(f"用户名 {username} 已存在", field="username")
-    try:
-        role_keys = sorted({parse_role(r) for r in roles})
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), field="role") from exc
-    if not role_keys:
-        raise ValidationFailed("至少指定一个角色", field="role")
+    role_keys = _role_keys(roles)
     check_password_strength(password)
     org = get_by_code(org_code)
     require_org_in_scope(org.id)
-    user = User(username=username, org=org, email=email, display_name=display_name or username,
-                password_hash=hash_password(password),
+    user = User(username=username, org=org, email=(email or "").strip() or None, display_name=display_name or username,
+                password_hash=hash_password(password), must_change_password=must_change,
                 role_rows=[UserRole(role=r) for r in role_keys])
     db.session.add(user)
     db.session.flush()
@@ -116,6 +123,51 @@ def _upgrade_hash(user: User, password: str) -> None:
         user.password_hash = current
 
 
+def _user_facts(user: User) -> dict:
+    return {"display_name": user.display_name, "email": user.email or "", "org": user.org.code,
+            "roles": sorted(user.roles)}
+
+
+def update_user(user: User, *, display_name: str, email: str | None, roles: list[str], org_code: str) -> User:
+    """Change a user's name, e-mail, roles and organisation (admins, both organisations in scope); audited with
+    what changed. An administrator cannot take their own 管理员 role away."""
+    principal = require_role("admin")
+    require_org_in_scope(user.org_id)
+    role_keys = _role_keys(roles)
+    if principal.user_id == user.id and "admin" not in role_keys:
+        raise ValidationFailed("不能取消自己的管理员角色（请由其他管理员办理）", field="roles")
+    org = get_by_code(org_code)
+    require_org_in_scope(org.id)
+    before = _user_facts(user)
+    user.display_name = (display_name or "").strip() or user.username
+    user.email = (email or "").strip() or None
+    user.org = org
+    if sorted(user.roles) != role_keys:
+        user.role_rows = [row for row in user.role_rows if row.role in role_keys] + [
+            UserRole(role=r) for r in role_keys if r not in user.roles]
+    db.session.flush()
+    after = _user_facts(user)
+    changed = [k for k in after if after[k] != before[k]]
+    record("user.update", user, before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return user
+
+
+def reset_password(user: User) -> str:
+    """A new random password for ``user`` (admins, in scope), to be changed at the next login; every session and
+    API token of the user ends. Returns the password, shown once."""
+    principal = require_role("admin")
+    require_org_in_scope(user.org_id)
+    if principal.user_id == user.id:
+        raise ValidationFailed("请在“修改密码”页面修改自己的密码")
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    end_other_sessions(user)
+    revoked = revoke_tokens(user)
+    record("user.password_reset", user, summary=f"重置密码（须在下次登录时修改；API 令牌作废 {revoked} 个）")
+    return password
+
+
 def end_other_sessions(user: User) -> None:
     """Invalidate every session cookie issued for this user so far."""
     user.session_generation += 1
@@ -126,7 +178,10 @@ def change_password(user: User, old: str, new: str) -> None:
     if not check_password_hash(user.password_hash, old):
         raise ValidationFailed("原密码不正确", field="old_password")
     check_password_strength(new)
+    if new == old:
+        raise ValidationFailed("新密码不能与原密码相同", field="new_password")
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     end_other_sessions(user)
     revoked = revoke_tokens(user)
     record("user.password_change", user, summary=f"修改密码（API 令牌作废 {revoked} 个）")

@@ -16,7 +16,7 @@ bp = Blueprint("budgets", __name__)
 @bp.route("/")
 def home():
     """Send visitors to the dashboard or the login page."""
-    return redirect(url_for("budgets.dashboard" if current_user.is_authenticated else "auth.login"))
+    return redirect(url_for("desk.home" if current_user.is_authenticated else "auth.login"))
 
 
 @bp.route("/dashboard")

@@ -49,6 +49,12 @@ def _filtered(filters: FileFilters) -> Select:
     return stmt
 
 
+def count_files(filters: FileFilters) -> int:
+    """How many files the list with ``filters`` holds (the desk's counts are the lists' totals)."""
+    principal_or_deny()
+    return db.session.scalar(_filtered(filters).with_only_columns(func.count(HardshipFile.id)).order_by(None))
+
+
 def list_files(filters: FileFilters, *, page: int = 1, per_page: int = 50) -> tuple[list[HardshipFile], int]:
     """Files in scope matching ``filters``, newest first, with person and organisation loaded; (rows, total)."""
     principal_or_deny()

@@ -1,12 +1,13 @@
 """Jinja filters and globals: Chinese dates, yuan amounts, masked personal data."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
 from caseapp.auth.roles import ROLES
+from caseapp.core.calendar import local_today
 
 
 def date_zh(value) -> str:
@@ -41,9 +42,13 @@ def yuan(fen: int | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(date_zh=date_zh, datetime_zh=datetime_zh, yuan=yuan)
-    app.jinja_env.globals.update(ROLE_LABELS=ROLES, today=date.today, nav_items=nav_items)
+    app.jinja_env.globals.update(ROLE_LABELS=ROLES, today=local_today, nav_items=nav_items, nav_groups=nav_groups,
+                                  PRODUCT=PRODUCT, PRODUCT_SHORT=PRODUCT_SHORT)
 
 
+#: the product's Chinese name (the command and the package stay ``caseapp``)
+PRODUCT = "工会帮扶救助与表彰管理系统"
+PRODUCT_SHORT = "帮扶管理系统"
 #: (endpoint, label, roles allowed or None for everyone); areas append their pages here
 NAV: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("budgets.dashboard", "年度概览", None),
@@ -55,11 +60,52 @@ NAV: list[tuple[str, str, tuple[str, ...] | None]] = [
 ]
 
 
+#: the menu's groups, in order
+NAV_GROUPS = ("业务办理", "预算与绩效", "名册与报表", "系统管理")
+_WORK = ("caseworker", "reviewer", "leader", "finance", "admin", "auditor")
+#: where each page sits in the menu and, beyond the roles its area declared, who needs it there
+NAV_PLACES: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "persons.index": ("业务办理", ("caseworker", "reviewer", "finance", "admin", "auditor")),
+    "cases.index": ("业务办理", ("caseworker", "reviewer", "leader", "admin", "auditor")),
+    "modelworkers.index": ("业务办理", ("caseworker", "reviewer", "leader", "admin", "auditor")),
+    "awards.index": ("业务办理", _WORK),
+    "payments.index": ("业务办理", _WORK),
+    "surveys.index": ("业务办理", ("surveyor", "caseworker", "reviewer", "leader", "admin", "auditor")),
+    "reminders.index": ("业务办理", None),
+    "budgets.dashboard": ("预算与绩效", None),
+    "charts.index": ("预算与绩效", _WORK),
+    "deadlines.index": ("预算与绩效", None),
+    "evaluation.index": ("预算与绩效", _WORK),
+    "monitoring.index": ("预算与绩效", _WORK),
+    "budgets.check": ("预算与绩效", ("admin", "finance", "leader", "auditor")),
+    "budgets.rules": ("预算与绩效", ("admin", "auditor")),
+    "budgets.import_upload": ("预算与绩效", ("admin",)),
+    "rosters.index": ("名册与报表", ("caseworker", "finance", "admin", "auditor")),
+    "audit.index": ("名册与报表", ("admin", "auditor")),
+    "orgs.index": ("系统管理", ("admin", "auditor")),
+    "auth.users": ("系统管理", ("admin", "auditor")),
+    "jobs.index": ("系统管理", ("admin",)),
+    "deadlines.holidays": ("系统管理", ("admin",)),
+    "cases.thresholds": ("系统管理", ("admin", "auditor")),
+}
+
+
 def nav_items() -> list[tuple[str, str]]:
-    """Navigation entries the current user may open."""
+    """Navigation entries the current user may open, in menu order."""
+    return [item for _group, items in nav_groups() for item in items]
+
+
+def nav_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The menu: (group, [(endpoint, label)]) for the groups holding a page the current user may open."""
     from flask_login import current_user
 
     if not current_user.is_authenticated:
         return []
-    return [(e, label) for e, label, roles in NAV
-            if (roles is None or current_user.has_role(*roles)) and e in current_app.view_functions]
+    grouped: dict[str, list[tuple[str, str]]] = {g: [] for g in NAV_GROUPS}
+    order = {e: n for n, e in enumerate(NAV_PLACES)}
+    for endpoint, label, roles in sorted(NAV, key=lambda entry: order.get(entry[0], len(order))):
+        group, needed = NAV_PLACES.get(endpoint, (NAV_GROUPS[0], None))
+        allowed = all(r is None or current_user.has_role(*r) for r in (roles, needed))
+        if allowed and endpoint in current_app.view_functions:
+            grouped[group].append((endpoint, label))
+    return [(g, items) for g, items in grouped.items() if items]

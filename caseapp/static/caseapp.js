@@ -4,6 +4,7 @@
    data-select-all: a checkbox ticks every checkbox named by its value ("ids").
    data-action-select: the workflow action chosen; only the fields of that action ([data-for-actions]) are shown.
    data-person-picker: a search box listing persons (POSTed to the URL given, never in a URL) to choose one.
+   data-print: a button that prints the page.
    data-chart: a chart drawn by ECharts from the JSON in the attribute (see charts.js). */
 (function () {
   "use strict";
@@ -31,6 +32,21 @@
     var form = event.target;
     if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
       event.preventDefault();
+    }
+  });
+  /* one menu group open at a time; a click elsewhere closes it */
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (opened.matches && opened.matches("details.navgroup") && opened.open) {
+      document.querySelectorAll("details.navgroup[open]").forEach(function (other) {
+        if (other !== opened) { other.open = false; }
+      });
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+    if (!event.target.closest || !event.target.closest("details.navgroup")) {
+      document.querySelectorAll("details.navgroup[open]").forEach(function (group) { group.open = false; });
     }
   });
   document.addEventListener("DOMContentLoaded", function () {
