@@ -45,10 +45,18 @@ def project_detail(project_id: int):
     from caseapp.budgets.budget_history import changes_of
     from caseapp.indicators.services import history
 
+    from caseapp.charts.services import execution, progress_percent
+
+    today = local_today()
+    snaps = history([i.id for i in project.indicators], limit=4)
+    progress = {i.id: progress_percent(i.direction, i.target_value, snaps[i.id][0][1].actual_value)
+                for i in project.indicators if snaps.get(i.id)}
     return render_template("budgets/project.html", project=project, rules=project_rules,
+                           execution=next(iter(execution(project.year, today, [project.id])[1]), None),
+                           progress=progress,
                            budget_changes=changes_of([project.id])[project.id],
-                           RULE_STATUS=RULE_STATUS_LABELS, planned_percent=services.planned_percent(project, local_today()),
-                           trend=history([i.id for i in project.indicators], limit=4))
+                           RULE_STATUS=RULE_STATUS_LABELS, planned_percent=services.planned_percent(project, today),
+                           trend=snaps)
 
 
 @bp.app_context_processor

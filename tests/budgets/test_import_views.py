@@ -124,7 +124,7 @@ def test_project_page_links_rules_and_check(app, admin_client):
     award = db.session.scalar(select(Project).where(Project.code == AWARD))
     page = admin_client.get(f"/projects/{award.id}").get_data(as_text=True)
     assert "/budgets/rules?year=2025" in page and "/budgets/check?year=2025" in page
-    assert "表彰人数不超过100人" in page and "95 %" in page
+    assert "表彰人数不超过100人" in page and "≥95%" in page and "<th>解析</th>" not in page  # no internal column
 
 
 def test_preview_asks_and_answers_finish_the_import(app, admin_client):

@@ -1,0 +1,164 @@
+"""The numbers behind each chart, in a few grouped queries per page (all scoped, none per row).
+
+Each function returns plain data (元 as numbers with two decimals for the chart, 分 for the tables); the view
+puts the same data in the chart's ``data-chart`` attribute and in the table beside it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+
+from caseapp.core.db import db
+from caseapp.core.scoping import scoped
+
+MONTHS = list(range(1, 13))
+
+
+def _yuan(fen: int) -> float:
+    return round(fen / 100, 2)
+
+
+@dataclass
+class Execution:
+    """Cumulative spending against the plan, month by month, for one project or the whole year."""
+
+    name: str
+    budget_fen: int
+    planned_fen: list[int]  #: cumulative plan at each month end (interpolated between the plan's points)
+    paid_fen: list[int | None]  #: cumulative net payments at each month end (None after the current month)
+    points: dict[int, int] = field(default_factory=dict)  #: the plan's own points: month → cumulative %
+
+    def chart(self) -> dict:
+        """The chart's JSON."""
+        return {"kind": "execution", "title": self.name, "months": [f"{m}月" for m in MONTHS],
+                "planned": [_yuan(v) for v in self.planned_fen],
+                "paid": [None if v is None else _yuan(v) for v in self.paid_fen], "budget": _yuan(self.budget_fen)}
+
+
+def planned_curve(budget_fen: int, points: dict[int, int]) -> list[int]:
+    """The plan's cumulative amount at each month end: its points (3月底 30% …), straight lines between them."""
+    known = {0: 0, **points}
+    marks = sorted(known)
+    curve = []
+    for month in MONTHS:
+        before = max(m for m in marks if m <= month)
+        after = min((m for m in marks if m >= month), default=before)
+        if after == before:
+            percent = Decimal(known[before])
+        else:
+            share = Decimal(month - before) / Decimal(after - before)
+            percent = known[before] + (known[after] - known[before]) * share
+        curve.append(int((budget_fen * percent / 100).quantize(Decimal(1), ROUND_HALF_UP)))
+    return curve
+
+
+def _paid_by_project_month(year: int) -> dict[tuple[int, int], int]:
+    """{(project id, month): net paid} of the year's ledger in scope (one grouped query)."""
+    from caseapp.budgets.models import Project
+    from caseapp.payments.models import LedgerEntry
+
+    month = func.extract("month", LedgerEntry.entry_date)
+    stmt = (select(LedgerEntry.project_id, month, func.sum(LedgerEntry.amount_fen))
+            .join(Project, Project.id == LedgerEntry.project_id).where(LedgerEntry.year == year)
+            .group_by(LedgerEntry.project_id, month))
+    return {(pid, int(m)): int(total or 0) for pid, m, total in db.session.execute(scoped(stmt, Project.org_id))}
+
+
+def _cumulative(by_month: dict[int, int], last_month: int) -> list[int | None]:
+    running, out = 0, []
+    for month in MONTHS:
+        running += by_month.get(month, 0)
+        out.append(running if month <= last_month else None)
+    return out
+
+
+def execution(year: int, today: dt.date, project_ids: list[int] | None = None) -> tuple[Execution, list[Execution]]:
+    """The year's execution (all projects in scope) and each project's, up to the current month."""
+    from caseapp.budgets.services import list_projects
+
+    projects = [p for p in list_projects(year) if project_ids is None or p.id in project_ids]
+    paid = _paid_by_project_month(year)
+    last = 12 if today.year > year else (today.month if today.year == year else 0)
+    rows = []
+    for p in projects:
+        points = {pt.month: pt.percent for pt in p.plan_points}
+        mine = {m: v for (pid, m), v in paid.items() if pid == p.id}
+        rows.append(Execution(p.name, p.budget_fen, planned_curve(p.budget_fen, points), _cumulative(mine, last),
+                              points))
+    total = Execution(f"{year}年全部项目", sum(r.budget_fen for r in rows),
+                      [sum(r.planned_fen[i] for r in rows) for i in range(12)],
+                      [None if rows and rows[0].paid_fen[i] is None else sum(r.paid_fen[i] or 0 for r in rows)
+                       for i in range(12)] if rows else [None] * 12)
+    return total, rows
+
+
+@dataclass
+class Progress:
+    """An indicator's latest 完成值 against its target."""
+
+    project: str
+    name: str
+    target_text: str
+    actual_text: str
+    percent: float | None  #: achieved share of the target (≤ targets: 100 when within), None when not numeric
+    achieved: bool | None
+
+
+def indicator_progress(year: int) -> list[Progress]:
+    """Every indicator of the year in scope with its latest computed 完成值 (two queries)."""
+    from caseapp.budgets.models import Indicator, Project
+    from caseapp.indicators.models import IndicatorSnapshot
+
+    indicators = list(db.session.scalars(scoped(select(Indicator).join(Project), Project.org_id)
+                                         .where(Project.year == year).order_by(Project.code, Indicator.position)))
+    latest = select(func.max(IndicatorSnapshot.id)).where(
+        IndicatorSnapshot.indicator_id.in_([i.id for i in indicators] or [0])).group_by(IndicatorSnapshot.indicator_id)
+    snaps = {s.indicator_id: s for s in db.session.scalars(select(IndicatorSnapshot).where(
+        IndicatorSnapshot.id.in_(latest)))}
+    return [_progress(i, snaps.get(i.id)) for i in indicators]
+
+
+def progress_percent(direction: str, target, actual) -> float | None:
+    """How far ``actual`` reaches ``target``: ≥/= as a share of it; ≤ is 100 while within and less beyond."""
+    if actual is None or target in (None, 0) or direction not in (">=", "=", "<="):
+        return None
+    target, actual = Decimal(target), Decimal(actual)
+    if direction == "<=":
+        share = Decimal(100) if actual <= target else max(Decimal(0), 100 * (2 - actual / target))
+    else:
+        share = 100 * actual / target
+    return float(round(share, 1))
+
+
+def _progress(indicator, snap) -> Progress:
+    actual = snap.actual_value if snap is not None else None
+    return Progress(indicator.project.name, indicator.level3 or indicator.description or "", indicator.target_text,
+                    snap.actual_text if snap is not None else "尚未计算",
+                    progress_percent(indicator.direction, indicator.target_value, actual),
+                    snap.achieved if snap is not None else None)
+
+
+def payments_by_month(year: int) -> tuple[list[str], dict[str, list[int]]]:
+    """(aid types, {aid type: net paid per month}) of the year's ledger in scope (one grouped query)."""
+    from caseapp.budgets.models import Project
+    from caseapp.payments.models import AidType, LedgerEntry
+
+    month = func.extract("month", LedgerEntry.entry_date)
+    stmt = (select(AidType.name, month, func.sum(LedgerEntry.amount_fen))
+            .join(AidType, AidType.id == LedgerEntry.aid_type_id).join(Project, Project.id == LedgerEntry.project_id)
+            .where(LedgerEntry.year == year).group_by(AidType.name, month))
+    series: dict[str, list[int]] = {}
+    for name, m, total in db.session.execute(scoped(stmt, Project.org_id)):
+        series.setdefault(name, [0] * 12)[int(m) - 1] += int(total or 0)
+    return sorted(series), series
+
+
+def deadline_timeline(year: int) -> list:
+    """The year's deadlines in scope, earliest first (the same list as the deadlines page)."""
+    from caseapp.deadlines.services import load_calendar
+    from caseapp.deadlines.sources import deadlines_for_year
+
+    return deadlines_for_year(year, load_calendar())
