@@ -1,7 +1,7 @@
 """organisation details printed on documents, forced password change
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0015
 Create Date: 2026-12-02 09:20:00
 
 Organisations keep what their printed documents need (单位全称, 监督电话, 地址); a user whose password an
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0009'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
