@@ -6,28 +6,21 @@ import math
 from decimal import Decimal
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
 
-from caseapp.core.printform import BODY_FONT, MARGINS_CM, TITLE_FONT, Cell, Sheet
+from caseapp.core.printform import BODY_FONT, TITLE_FONT, Cell, Sheet
+from caseapp.core.printtable import Styles, page_setup, set_text
 
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CM_PER_CHAR = 0.19  #: one unit of Excel's column width, in centimetres, at the default font
 _BODY_PT, _TITLE_PT = 11, 16
-#: GB2312 character set and "modern" family: Excel picks another Chinese font of that kind when 仿宋 is missing
-_CJK = {"charset": 134, "family": 3}
 _TOP = 3  #: the table starts under the title, the subtitle and a blank row (1-based row 3)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def workbook(sheets: list[Sheet]) -> bytes:
     """One worksheet per form, ready to print."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    styles = _Styles(wb)
+    styles = Styles(wb)
     for sheet in sheets:
         _write(wb.create_sheet(sheet.name[:31]), sheet, styles)
     buffer = io.BytesIO()
@@ -35,34 +28,15 @@ def workbook(sheets: list[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-class _Styles:
-    """Named styles registered once per workbook: assigning one is far cheaper than font, border, alignment."""
-
-    def __init__(self, wb) -> None:
-        self.wb, self.names = wb, set()
-
-    def name(self, *, bold: bool = False, align: str = "center", number: str = "General", border: bool = True,
-             size: int = _BODY_PT, font: str = BODY_FONT[0]) -> str:
-        """The name of the style with these properties, registered on first use."""
-        key = f"{font}-{size}-{'b' if bold else 'n'}-{align}-{number}-{'g' if border else 'x'}"
-        if key not in self.names:
-            style = NamedStyle(name=key, number_format=number,
-                               font=Font(name=font, size=size, bold=bold, **_CJK),
-                               alignment=Alignment(horizontal=align, vertical="center", wrap_text=True),
-                               border=_BORDER if border else Border())
-            self.wb.add_named_style(style)
-            self.names.add(key)
-        return key
-
-
-def _write(ws, sheet: Sheet, styles: _Styles) -> None:
+def _write(ws, sheet: Sheet, styles: Styles) -> None:
     columns = len(sheet.widths_cm)
     for i, width in enumerate(sheet.widths_cm, start=1):
         ws.column_dimensions[get_column_letter(i)].width = round(width / _CM_PER_CHAR, 1)
-    _banner(ws, 1, sheet.title, columns, styles.name(bold=True, size=_TITLE_PT, font=TITLE_FONT[0], border=False), 30)
-    _banner(ws, 2, sheet.subtitle, columns, styles.name(border=False), 20)
+    title = styles.name(bold=True, size=_TITLE_PT, font=TITLE_FONT[0], border=False, align="center")
+    _banner(ws, 1, sheet.title, columns, title, 30)
+    _banner(ws, 2, sheet.subtitle, columns, styles.name(border=False, align="center"), 20)
     looks = {(cell.row, cell.col): _cell(ws, cell, styles) for cell in sheet.cells}
-    _style_grid(ws, sheet, looks, styles.name())
+    _style_grid(ws, sheet, looks, styles.name(align="center"))
     _heights(ws, sheet)
     last = _TOP + sheet.row_count
     for n, line in enumerate(sheet.footer, start=1):
@@ -73,20 +47,12 @@ def _write(ws, sheet: Sheet, styles: _Styles) -> None:
 def _banner(ws, row: int, text: str, columns: int, style: str, height: int) -> None:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
     target = ws.cell(row=row, column=1)
-    _set_text(target, text)
+    set_text(target, text)
     target.style = style
     ws.row_dimensions[row].height = height
 
 
-def _set_text(target, text: str) -> None:
-    """Text is always text: a leading = + - @ never becomes a formula."""
-    target.value = ILLEGAL_CHARACTERS_RE.sub("", text)
-    target.data_type = "s"
-    if text.startswith(_FORMULA_START):
-        target.quotePrefix = True
-
-
-def _cell(ws, cell: Cell, styles: _Styles) -> str:
+def _cell(ws, cell: Cell, styles: Styles) -> str:
     """Write the value and merge; returns the cell's style (applied after the merges, which are then cheap)."""
     row, col = _TOP + cell.row, 1 + cell.col
     target = ws.cell(row=row, column=col)
@@ -95,7 +61,7 @@ def _cell(ws, cell: Cell, styles: _Styles) -> str:
         target.value = float(cell.value)
         number = "0." + "0" * cell.decimals if cell.decimals else "0"
     elif cell.text:
-        _set_text(target, cell.text)
+        set_text(target, cell.text)
     if cell.rowspan > 1 or cell.colspan > 1:
         ws.merge_cells(start_row=row, start_column=col, end_row=row + cell.rowspan - 1,
                        end_column=col + cell.colspan - 1)
@@ -129,14 +95,5 @@ def _width(text: str) -> float:
 
 
 def _page_setup(ws, sheet: Sheet, last_row: int) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    top, right, bottom, left = (cm / 2.54 for cm in MARGINS_CM)
-    ws.page_margins = PageMargins(left=left, right=right, top=top, bottom=bottom, header=0.3, footer=0.3)
-    ws.print_options.horizontalCentered = True
-    ws.print_title_rows = f"1:{_TOP - 1 + sheet.header_rows}"
+    page_setup(ws, landscape=sheet.landscape, title_rows=f"1:{_TOP - 1 + sheet.header_rows}")
     ws.print_area = f"A1:{get_column_letter(len(sheet.widths_cm))}{last_row}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.sheet_view.showGridLines = False

@@ -21,11 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-#: 宋体 for titles, 仿宋 for the body, as official documents use; each with the name Office falls back to
-TITLE_FONT = ("宋体", "SimSun")
-BODY_FONT = ("仿宋", "FangSong")
-#: A4 margins of a printed list in centimetres (top, right, bottom, left)
-MARGINS_CM = (2.0, 1.5, 2.0, 1.8)
+from caseapp.core.printform import BODY_FONT, MARGINS_CM, TITLE_FONT
+
 #: GB2312 character set and "modern" family: Excel picks another Chinese font of that kind when 仿宋 is missing
 CJK = {"charset": 134, "family": 3}
 #: a sheet whose columns add up to more than this (Excel width units) is printed landscape
@@ -89,14 +86,19 @@ def text_value(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
+def set_text(cell, text: str) -> None:
+    """Text stays text: stored as a string, and a leading = + - @ never becomes a formula."""
+    text = text_value(text)
+    cell._value, cell.data_type = text, "s"
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+
+
 def styled_cell(ws, value, style: str):
     """A write-only cell with a named style; text stays text (a leading = never becomes a formula)."""
     cell = WriteOnlyCell(ws)
     if isinstance(value, str):
-        value = text_value(value)
-        cell._value, cell.data_type = value, "s"
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True
+        set_text(cell, value)
     elif value is not None:
         cell.value = value
     cell.style = style

@@ -85,7 +85,7 @@ def test_a_search_token_is_only_good_for_the_user_who_made_it(app):
 def test_next_only_leads_to_this_site(app, client, target):
     user = user_in(org_tree().town_a)
     resp = client.post(f"/login?next={target}", data={"username": user.username, "password": "correct-horse-battery"})
-    assert resp.status_code == 302 and resp.headers["Location"] == "/dashboard"
+    assert resp.status_code == 302 and resp.headers["Location"] == "/home"
     resp = client.post("/payments/actions", data={"action": "review", "next": target, "idem_key": "k1"})
     assert "evil" not in resp.headers.get("Location", "") and "javascript" not in resp.headers.get("Location", "")
 
