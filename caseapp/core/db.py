@@ -89,8 +89,15 @@ def engine_options(uri: str) -> dict:
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
 
 
-def insert_ignoring_conflicts(model, dialect_name: str | None = None, **values):
-    """INSERT … ON CONFLICT DO NOTHING of one row of ``model``: "at most once", decided by a unique key."""
+def insert_ignoring_conflicts(model, dialect_name: str | None = None, *, from_select=None, columns=None, **values):
+    """INSERT … ON CONFLICT DO NOTHING of one row of ``model``: "at most once", decided by a unique key.
+
+    With ``from_select`` (and its ``columns``) it is INSERT … SELECT … ON CONFLICT DO NOTHING: every row the
+    SELECT yields, in one statement. The SELECT must have a WHERE clause (SQLite cannot otherwise tell its
+    ON CONFLICT from a join's ON).
+    """
     dialect_name = dialect_name or db.session.get_bind().dialect.name
     module = postgresql if dialect_name == "postgresql" else sqlite
-    return module.insert(model).values(**values).on_conflict_do_nothing()
+    stmt = module.insert(model)
+    stmt = stmt.from_select(columns, from_select) if from_select is not None else stmt.values(**values)
+    return stmt.on_conflict_do_nothing()

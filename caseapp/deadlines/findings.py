@@ -1,13 +1,15 @@
 """The scan's finders: functions ``(today, cal) -> list[Finding]`` that areas contribute.
 
-Register one with ``@finder``. Spending is read from the payments ledger (net of reversals).
+Register one with ``@finder``. Spending is read from the budget counters and the payments ledger (net of
+reversals). A finder asks the database a fixed number of questions, whatever the number of projects or
+organisations (tests/deadlines/test_scan_statements.py counts them).
 """
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from flask import current_app
 
@@ -36,8 +38,7 @@ class Finding:
     subtree: bool = True
 
     def as_json(self) -> dict:
-        data = asdict(self)
-        return {"kind": data["kind"], "deadline_id": self.deadline_id, "project_code": self.project_code,
+        return {"kind": self.kind, "deadline_id": self.deadline_id, "project_code": self.project_code,
                 "count": self.count, "message": self.message, "due_on": self.due_on.isoformat(),
                 "offset": self.offset}
 
@@ -56,14 +57,30 @@ def finder(fn: Finder) -> Finder:
 
 def spent_fen(project_id: int, by: dt.date) -> int:
     """Money paid out of a project up to and including ``by``, in 分 (payments minus reversals)."""
-    from sqlalchemy import func, select
+    return spent_by({project_id}, by).get(project_id, (0, 0))[1]
 
+
+def spent_by(project_ids, by: dt.date) -> dict[int, tuple[int, int]]:
+    """``{project id: (预算数, money paid out up to and including by)}`` in one statement, whatever the number of
+    projects: the budget counter's paid total (kept by the caps, payments minus reversals) less what the ledger
+    recorded after ``by`` (a month at most, read through its (project, date) index); the ledger's sum up to ``by``
+    for a project that has no counter yet."""
+    from sqlalchemy import case, func, select
+
+    from caseapp.budgets.models import Project
     from caseapp.core.db import db
-    from caseapp.payments.models import LedgerEntry
+    from caseapp.payments.models import BudgetCounter, LedgerEntry
 
-    stmt = select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(
-        LedgerEntry.project_id == project_id, LedgerEntry.entry_date <= by)
-    return int(db.session.scalar(stmt))
+    def ledger(*where):
+        return (select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0))
+                .where(LedgerEntry.project_id == Project.id, *where).scalar_subquery())
+
+    spent = case((BudgetCounter.project_id.is_(None), ledger(LedgerEntry.entry_date <= by)),
+                 else_=BudgetCounter.paid_fen - ledger(LedgerEntry.entry_date > by))
+    stmt = (select(Project.id, Project.budget_fen, spent)
+            .outerjoin(BudgetCounter, BudgetCounter.project_id == Project.id)
+            .where(Project.id.in_(sorted(project_ids))))
+    return {pid: (int(budget), int(paid)) for pid, budget, paid in db.session.execute(stmt)}
 
 
 def _offsets() -> tuple[int, ...]:
@@ -108,22 +125,19 @@ def _deadline_finding(d: Deadline, today: dt.date, offsets: tuple[int, ...]) -> 
 @finder
 def spending_behind_plan(today: dt.date, cal: WorkCalendar) -> list[Finding]:
     """At the latest passed plan month end (within a month), projects that spent less than planned."""
+    due = [d for year in (today.year - 1, today.year) for d in deadlines_for_year(year, cal)
+           if d.kind == "plan_month_end" and 0 < (today - d.resolved.last_day).days <= 31]
+    spent = {day: spent_by({d.project_id for d in due if d.resolved.last_day == day}, day)
+             for day in sorted({d.resolved.last_day for d in due})}  # one or two month ends
     found = []
-    for year in (today.year - 1, today.year):
-        for d in deadlines_for_year(year, cal):
-            days_after = (today - d.resolved.last_day).days
-            if d.kind == "plan_month_end" and 0 < days_after <= 31:
-                finding = _behind(d)
-                found += [finding] if finding else []
+    for d in due:
+        finding = _behind(d, *spent[d.resolved.last_day][d.project_id])
+        found += [finding] if finding else []
     return found
 
 
-def _behind(d: Deadline) -> Finding | None:
-    from caseapp.budgets.models import Project
-    from caseapp.core.db import db
-
-    budget = db.session.get(Project, d.project_id).budget_fen
-    planned, spent = -(-budget * d.plan_percent // 100), spent_fen(d.project_id, d.resolved.last_day)
+def _behind(d: Deadline, budget: int, spent: int) -> Finding | None:
+    planned = -(-budget * d.plan_percent // 100)
     if spent >= planned:
         return None
     message = (f"【{d.project_name}】资金支出进度落后：截至{format_date_zh(d.resolved.last_day)}计划累计支出"

@@ -6,7 +6,9 @@ carry the source ("rule-5", "indicator-7", "custom-3", "plan-12") so they stay u
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
@@ -52,11 +54,30 @@ class Deadline:
                 "source_text": self.source_text, "confirmed": self.confirmed, "explanation": r.explanation_zh}
 
 
+#: inside :func:`remembered`: each year's deadlines, read once (the scan's finders all ask for them)
+_remembered: contextvars.ContextVar[dict | None] = contextvars.ContextVar("deadlines_remembered", default=None)
+
+
+@contextmanager
+def remembered():
+    """Within the block, :func:`deadlines_for_year` reads each year (and calendar) once."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def deadlines_for_year(year: int, cal: WorkCalendar) -> list[Deadline]:
     """Every deadline of ``year`` in the actor's scope, resolved and sorted by last day."""
+    memo = _remembered.get()
+    if memo is not None and (year, id(cal)) in memo:
+        return memo[year, id(cal)][1]
     found = _from_rules(year) + _from_indicators(year) + _from_custom(year) + _from_plans(year)
-    resolved = [replace(d, resolved=resolve(d, cal)) for d in found]
-    return sorted(resolved, key=lambda d: (d.resolved.last_day, d.id))
+    resolved = sorted((replace(d, resolved=resolve(d, cal)) for d in found), key=lambda d: (d.resolved.last_day, d.id))
+    if memo is not None:
+        memo[year, id(cal)] = (cal, resolved)  # the calendar is kept so its id is not reused
+    return resolved
 
 
 def _project_fields(project: Project | None) -> dict:
@@ -104,9 +125,10 @@ def _from_custom(year: int) -> list[Deadline]:
 
 
 def _from_plans(year: int) -> list[Deadline]:
-    stmt = scoped(select(SpendingPlanPoint, Project).join(Project), Project.org_id).where(Project.year == year)
-    return [Deadline(id=f"plan-{point.id}", kind="plan_month_end", year=year, org_id=project.org_id,
-                     subject=f"资金支出计划：累计支出达到预算的{point.percent}%",
-                     source_text=f"{point.month}月底 {point.percent}%", month=point.month,
-                     plan_percent=point.percent, **_project_fields(project))
-            for point, project in db.session.execute(stmt)]
+    stmt = scoped(select(SpendingPlanPoint.id, SpendingPlanPoint.month, SpendingPlanPoint.percent, Project.id,
+                         Project.code, Project.name, Project.org_id).join(Project), Project.org_id
+                  ).where(Project.year == year)
+    return [Deadline(id=f"plan-{point_id}", kind="plan_month_end", year=year, org_id=org_id,
+                     subject=f"资金支出计划：累计支出达到预算的{percent}%", source_text=f"{month}月底 {percent}%",
+                     month=month, plan_percent=percent, project_id=project_id, project_code=code, project_name=name)
+            for point_id, month, percent, project_id, code, name, org_id in db.session.execute(stmt)]

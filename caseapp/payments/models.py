@@ -263,6 +263,8 @@ class LedgerEntry(db.Model):
         #: an item is paid at most once (a new payment needs a new item)
         Index("uq_ledger_entries_paid_item", "item_id", unique=True,
               sqlite_where=text("kind = '发放'"), postgresql_where=text("kind = '发放'")),
+        #: what a project paid after a day (the daily scan: its budget counter less the month since)
+        Index("ix_ledger_entries_project_date", "project_id", "entry_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,11 +1,14 @@
 """Queueing findings as reminders, finding their recipients, and what users and admins see."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import json
+
+from sqlalchemy import Date, Integer, String, Text, column, exists, func, literal, or_, select, text
+from sqlalchemy.orm import aliased
 
 from caseapp.auth.models import User, UserRole
 from caseapp.core import audit
-from caseapp.core.db import db, utcnow
+from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.errors import Conflict, NotFound
 from caseapp.core.scoping import principal_or_deny, require_role, scoped
 from caseapp.core.db import insert_ignoring_conflicts
@@ -44,6 +47,62 @@ def queue(finding, user_ids: list[int]) -> int:
         # RETURNING yields no row when the key already existed (rowcount is unreliable here on psycopg)
         added += db.session.execute(stmt.returning(Reminder.id)).first() is not None
     return added
+
+
+#: the columns of one finding as the set-based queue reads them (one JSON array, one row per finding)
+_FINDING_COLUMNS = {"i": Integer, "kind": String, "source_key": String, "subject_key": String, "due_on": Date,
+                    "offset_days": Integer, "project_id": Integer, "project_code": String, "count": Integer,
+                    "message": Text, "org_id": Integer, "roles": String, "subtree": Integer}
+_PG_TYPES = {Integer: "int", String: "text", Text: "text", Date: "date"}
+
+
+def _findings_source(findings, dialect: str):
+    """The findings as a table in SQL: one bound JSON array, whatever their number."""
+    rows = [{"i": n, "kind": f.kind, "source_key": f.deadline_id, "subject_key": f.subject_key,
+             "due_on": f.due_on.isoformat(), "offset_days": f.offset, "project_id": f.project_id,
+             "project_code": f.project_code, "count": f.count, "message": f.message, "org_id": f.org_id,
+             "roles": "," + ",".join(f.recipient_roles or RECIPIENT_ROLES) + ",", "subtree": int(f.subtree)}
+            for n, f in enumerate(findings)]
+    if dialect == "postgresql":
+        typed = ", ".join(f"{name} {_PG_TYPES[t]}" for name, t in _FINDING_COLUMNS.items())
+        sql = f"SELECT * FROM jsonb_to_recordset(CAST(:findings AS jsonb)) AS r({typed})"
+    else:
+        sql = "SELECT " + ", ".join(f"json_extract(value, '$.{name}') AS {name}" for name in _FINDING_COLUMNS) + \
+              " FROM json_each(:findings)"
+    source = text(sql).bindparams(findings=json.dumps(rows, ensure_ascii=False))
+    return source.columns(*[column(name, t()) for name, t in _FINDING_COLUMNS.items()]).subquery("f")
+
+
+def _recipients():
+    """(organisation, user, depth) for every user who can receive mail and every organisation at or above the
+    user's own (depth 0 is the user's own organisation): the subtree test of :func:`recipient_ids`, as rows."""
+    anc = (select(User.org_id.label("org_id"), User.id.label("user_id"), literal(0).label("depth"))
+           .where(User.is_enabled.is_(True), User.email.is_not(None), User.email != "")
+           .cte("recipient_orgs", recursive=True))
+    up = aliased(Organisation)
+    return anc.union_all(select(up.parent_id, anc.c.user_id, anc.c.depth + 1)
+                         .join(up, up.id == anc.c.org_id).where(up.parent_id.is_not(None)))
+
+
+def queue_all(findings) -> int:
+    """:func:`queue` of every finding to its :func:`recipient_ids`, in one INSERT … SELECT … ON CONFLICT DO NOTHING
+    (the findings travel as one JSON parameter): the number of statements does not grow with findings or users.
+    Returns how many reminders were new."""
+    if not findings:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    f, anc, org = _findings_source(findings, dialect), _recipients(), aliased(Organisation)
+    holds_role = exists().where(UserRole.user_id == anc.c.user_id,
+                                f.c.roles.like(literal(",%", String).op("||")(UserRole.role).op("||")(",%")))
+    columns = ["user_id", "kind", "source_key", "subject_key", "due_on", "offset_days", "project_id", "project_code",
+               "count", "message", "created_at"]
+    source = (select(anc.c.user_id, f.c.kind, f.c.source_key, f.c.subject_key, f.c.due_on, f.c.offset_days,
+                     f.c.project_id, f.c.project_code, f.c.count, f.c.message, literal(utcnow(), UTCDateTime))
+              .select_from(f).join(org, org.id == f.c.org_id).join(anc, anc.c.org_id == f.c.org_id)
+              .where(org.path != "", or_(f.c.subtree == 1, anc.c.depth == 0), holds_role)
+              .order_by(f.c.i, anc.c.user_id))
+    stmt = insert_ignoring_conflicts(Reminder, dialect, from_select=source, columns=columns)
+    return len(db.session.execute(stmt.returning(Reminder.id)).all())
 
 
 def my_reminders(page: int, per_page: int) -> tuple[list[Reminder], int]:
