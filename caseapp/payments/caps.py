@@ -56,8 +56,10 @@ def reserve_budget(project_id: int, amount_fen: int) -> None:
         cap = db.session.scalar(select(Project.budget_fen).where(Project.id == project_id))
         db.session.execute(insert_ignoring_conflicts(BudgetCounter, project_id=project_id, cap_fen=cap,
                                                      **budget_start(project_id)))
-        if _granted(budget_sql(), params):
-            return
+    # granted now, whoever created the counter: a concurrent first registration may have committed it between
+    # the UPDATE above (no row yet) and the look-up (found), which is no reason to refuse
+    if _granted(budget_sql(), params):
+        return
     raise budget_refusal(project_id)
 
 
@@ -105,8 +107,8 @@ def reserve_heads(heads: dict[int, Heads]) -> None:
                 PaymentItem.award_category_id == category_id, text(LIVE_SQL)))
             db.session.execute(insert_ignoring_conflicts(CategoryCounter, category_id=category_id, label=h.label,
                                                          used=used, cap=h.cap))
-            if _granted(heads_sql(), params):
-                continue
+        if _granted(heads_sql(), params):  # ours or a concurrent first registration's counter (see above)
+            continue
         raise heads_refusal(category_id, h)
 
 
