@@ -62,8 +62,8 @@ def timed(label: str):
 
 def build(conn, scale: Scale, token: str) -> None:
     """Fill an empty schema with a province's worth of data."""
-    steps = [_orgs, _projects, _indicators, _persons, _files, _aid_types, _payments, _in_process, _ledger, _users,
-             _analyze]
+    steps = [_orgs, _projects, _indicators, _persons, _files, _aid_types, _payments, _in_process, _ledger, _counters,
+             _users, _analyze]
     for step in steps:
         with timed(f"build {step.__name__.strip('_')}"):
             step(conn, scale, token)
@@ -134,21 +134,34 @@ def _persons(conn, s: Scale, token: str) -> None:
                  {"n": s.files, "c": s.counties, "t": s.townships_per_county, "tok": token})
 
 
+#: the share of files in each status, per 20 (every county and township has files in every status)
+_STATUS_SQL = """CASE WHEN b < 2 THEN '申请' WHEN b < 16 THEN '在档' WHEN b < 18 THEN '解困脱困' ELSE '退档' END"""
+
+
 def _files(conn, s: Scale, _t) -> None:
-    conn.execute(text("""
+    # b: a hash of the person id, independent of the county and township the id also decides, so that every
+    # organisation holds files of every status and category (a single status per county made the county case
+    # list floor time an empty result)
+    conn.execute(text(f"""
         INSERT INTO hardship_files (person_id, org_id, unit_type, hukou_type, marital_status, health_status,
             disability, own_income_fen, family_size, family_income_fen, per_capita_income_fen, housing,
             is_zero_employment, is_single_parent, medical_insurance, is_dibao, suggested_category, category,
-            main_cause, secondary_causes, needs, status, applied_on, filed_on, review_due, created_at, updated_at)
-        SELECT p.id, p.org_id, '企业', '城镇', '已婚', '一般', '无', 100000, 3, 300000, 100000, '自有',
-               false, false, '职工医保', p.id % 7 = 0,
-               CASE WHEN p.id % 3 = 0 THEN '深度困难' ELSE '相对困难' END,
-               CASE WHEN p.id % 3 = 0 THEN '深度困难' WHEN p.id % 3 = 1 THEN '相对困难' ELSE '意外致困' END,
-               (ARRAY['因病','因残','因学','因灾','失业/下岗','单亲','工伤','其他'])[1 + p.id % 8], '[]', '[]',
-               CASE WHEN p.id % 10 = 0 THEN '申请' WHEN p.id % 10 = 1 THEN '解困脱困' ELSE '在档' END,
-               date '2024-09-01', CASE WHEN p.id % 10 = 0 THEN NULL ELSE date '2024-10-01' END,
-               date '2025-10-01' + (p.id % 90), now(), now()
-        FROM persons p"""))
+            main_cause, secondary_causes, needs, status, applied_on, filed_on, closed_on, close_reason,
+            review_due, created_at, updated_at)
+        SELECT p.id, p.org_id, '企业', '城镇', '已婚', '一般', '无', 100000 + h % 50000, 1 + h % 5,
+               300000 + h % 100000, (300000 + h % 100000) / (1 + h % 5), '自有',
+               h % 13 = 0, h % 17 = 0, '职工医保', h % 7 = 0,
+               CASE WHEN h % 3 = 0 THEN '深度困难' ELSE '相对困难' END,
+               (ARRAY['深度困难','相对困难','意外致困'])[1 + (h / 7) % 3],
+               (ARRAY['因病','因残','因学','因灾','失业/下岗','单亲','工伤','其他'])[1 + (h / 3) % 8], '[]', '[]',
+               {_STATUS_SQL},
+               date '2023-09-01' + h % 600,
+               CASE WHEN b < 2 THEN NULL ELSE date '2024-06-01' + h % 300 END,
+               CASE WHEN b >= 16 THEN date '2025-03-01' + h % 200 END,
+               CASE WHEN b >= 18 THEN '其他' WHEN b >= 16 THEN '解困' END,
+               CASE WHEN b >= 2 AND b < 16 THEN date '{s.year}-01-01' + h % 365 END, now(), now()
+        FROM (SELECT id, org_id, abs(hashtext('f' || id)) AS h, abs(hashtext('s' || id)) % 20 AS b
+              FROM persons) p"""))
 
 
 def _aid_types(conn, _s, _t) -> None:
@@ -165,7 +178,9 @@ def _payments(conn, s: Scale, _t) -> None:
         INSERT INTO payment_items (org_id, project_id, aid_type_id, person_id, recipient_key, recipient_name,
             amount_fen, year, period, reason, evidence, status, registered_by_name, registered_on, paid_on,
             bank_batch, created_at)
-        SELECT pr.org_id, pr.id, 1 + g % 3, pe.id, 'p' || pe.id, pe.name, 50000 + (g % 20) * 10000, :y,
+        SELECT pr.org_id, pr.id,
+               (SELECT id FROM aid_types WHERE name = (ARRAY['生活救助', '医疗救助', '助学'])[1 + g % 3]),
+               pe.id, 'p' || pe.id, pe.name, 50000 + (g % 20) * 10000, :y,
                :y || '-' || (g / :files), '帮扶救助', '', CASE WHEN g % 50 = 0 THEN '登记' ELSE '已发放' END, '经办人',
                date '2025-01-05' + (g % 300), CASE WHEN g % 50 = 0 THEN NULL ELSE date '2025-01-10' + (g % 300) END,
                'B' || (g % 1000), now()
@@ -237,6 +252,18 @@ def _users(conn, s: Scale, _t) -> None:
         SELECT id, CASE WHEN username LIKE 'province_%' THEN split_part(username, '_', 2)
                         ELSE split_part(username, '_', array_length(string_to_array(username, '_'), 1)) END
         FROM users"""))
+
+
+def _counters(conn, _s, _t) -> None:
+    """The budget counters the caps keep (reserved: live unpaid items; paid: the ledger's net), as the app
+    would have left them: pages read a project's spent and reserved money from them."""
+    conn.execute(text("""
+        INSERT INTO budget_counters (project_id, reserved_fen, paid_fen, cap_fen)
+        SELECT p.id,
+               COALESCE((SELECT sum(amount_fen) FROM payment_items i WHERE i.project_id = p.id
+                         AND i.status IN ('登记', '已审核', '已批准', '公示中')), 0),
+               COALESCE((SELECT sum(amount_fen) FROM ledger_entries l WHERE l.project_id = p.id), 0), p.budget_fen
+        FROM projects p"""))
 
 
 def _analyze(conn, _s, _t) -> None:

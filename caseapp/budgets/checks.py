@@ -49,16 +49,18 @@ class Problem:
         return KIND_LABELS[self.kind]
 
 
-def run_checks(year: int, *, include_data: bool = True) -> list[Problem]:
+def run_checks(year: int, *, include_data: bool = True, projects: list[Project] | None = None) -> list[Problem]:
     """Problems of ``year`` for the projects the actor can read (own subtree and above), errors first.
 
     ``include_data=False`` checks the documents only (cheap: the dashboard); the payment-data checks
     reconcile every counter with the ledger and belong to the check page, the CLI and the nightly job.
+    ``projects``: the year's projects in scope with plans and indicators, when the caller has loaded them.
     """
-    stmt = (scoped_with_ancestors(select(Project), Project.org_id).where(Project.year == year)
-            .order_by(Project.code)
-            .options(selectinload(Project.plan_points), selectinload(Project.indicators)))
-    projects = list(db.session.scalars(stmt))
+    if projects is None:
+        stmt = (scoped_with_ancestors(select(Project), Project.org_id).where(Project.year == year)
+                .order_by(Project.code)
+                .options(selectinload(Project.plan_points), selectinload(Project.indicators)))
+        projects = list(db.session.scalars(stmt))
     rules = _rules_by_project(year)
     problems: list[Problem] = []
     for project in projects:

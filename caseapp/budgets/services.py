@@ -14,9 +14,20 @@ from caseapp.core.scoping import scoped_with_ancestors
 
 
 def years() -> list[int]:
-    """Fiscal years that have projects in scope, newest first."""
-    stmt = scoped_with_ancestors(select(Project.year).distinct(), Project.org_id).order_by(Project.year.desc())
-    return list(db.session.scalars(stmt))
+    """Fiscal years that have projects in scope, newest first (read once per request)."""
+    cached = _request_cache().get("years")
+    if cached is None:
+        stmt = scoped_with_ancestors(select(Project.year).distinct(), Project.org_id).order_by(Project.year.desc())
+        cached = _request_cache()["years"] = list(db.session.scalars(stmt))
+    return list(cached)
+
+
+def _request_cache() -> dict:
+    """A dict living as long as the request does (a fresh one outside a request): a page does not ask the
+    same question twice."""
+    from flask import has_request_context, request
+
+    return request.environ.setdefault("caseapp.budget_reads", {}) if has_request_context() else {}
 
 
 def default_year(today: date) -> int:
@@ -25,10 +36,13 @@ def default_year(today: date) -> int:
     return today.year if today.year in known or not known else known[0]
 
 
-def list_projects(year: int) -> list[Project]:
-    """Projects of ``year`` in scope, with their plans and indicators loaded."""
+def list_projects(year: int, project_ids: list[int] | None = None) -> list[Project]:
+    """Projects of ``year`` in scope (of ``project_ids`` only, when given), with their plans and indicators
+    loaded."""
     stmt = (scoped_with_ancestors(select(Project), Project.org_id).where(Project.year == year)
             .options(selectinload(Project.plan_points), selectinload(Project.indicators)).order_by(Project.code))
+    if project_ids is not None:
+        stmt = stmt.where(Project.id.in_(project_ids))
     return list(db.session.scalars(stmt))
 
 

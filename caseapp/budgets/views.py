@@ -26,11 +26,11 @@ def dashboard():
     today = local_today()
     year = request.args.get("year", type=int) or services.default_year(today)
     projects = services.list_projects(year)
-    spent = spent_by_project(year)
+    spent = spent_by_project(projects)
     rows = [{"project": p, "planned_percent": services.planned_percent(p, today), "spent_fen": spent.get(p.id, 0),
              "next_point": services.next_plan_point(p, today)} for p in projects]
     total = sum(p.budget_fen for p in projects)
-    problems = run_checks(year, include_data=False)
+    problems = run_checks(year, include_data=False, projects=projects)
     return render_template("budgets/dashboard.html", year=year, years=services.years(), rows=rows,
                            total_budget=total, today=today, problems=problems,
                            error_count=sum(p.severity == "error" for p in problems))

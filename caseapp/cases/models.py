@@ -25,6 +25,7 @@ class HardshipFile(db.Model):
         # the database, not only Python, refuses a second open file for the same person
         Index("uq_hardship_files_open_person", "person_id", unique=True, sqlite_where=_OPEN, postgresql_where=_OPEN),
         Index("ix_hardship_files_org_status", "org_id", "status", "id"),
+        Index("ix_hardship_files_status", "status", "id"),  #: a province's list and counts by status
         Index("ix_hardship_files_category", "category", "id"),
         Index("ix_hardship_files_review_due", "review_due"),
         CheckConstraint(f"status IN {vocab.sql_in(vocab.STATUSES)}", name="status"),

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from caseapp.cases import vocab
 from caseapp.cases.models import HardshipFile
 from caseapp.core.audit import AuditEvent
 from caseapp.core.db import db
+from caseapp.core.paging import Count, Page, capped_count, capped_counts_by, keyset_page
 from caseapp.core.scoping import principal_or_deny, scoped
 from caseapp.orgs.models import Organisation
 from caseapp.persons.models import Person
@@ -49,28 +50,45 @@ def _filtered(filters: FileFilters) -> Select:
     return stmt
 
 
-def count_files(filters: FileFilters) -> int:
-    """How many files the list with ``filters`` holds (the desk's counts are the lists' totals)."""
+def count_files(filters: FileFilters) -> Count:
+    """How many files the list with ``filters`` holds, up to 1,000 (the desk's counts are the lists' totals)."""
     principal_or_deny()
-    return db.session.scalar(_filtered(filters).with_only_columns(func.count(HardshipFile.id)).order_by(None))
+    return capped_count(_filtered(filters).with_only_columns(HardshipFile.id))
+
+
+def _listed(stmt: Select) -> Select:
+    """The list's rows with what the page shows of the person: the name and the stored mask, never the
+    encrypted 身份证号 (loading it would decrypt it for every row)."""
+    return stmt.options(joinedload(HardshipFile.person).load_only(Person.id, Person.name, Person.id_masked),
+                        joinedload(HardshipFile.org))
+
+
+def files_page(filters: FileFilters, *, after: int | None = None, before: int | None = None, page: int = 1,
+               per_page: int = 50) -> Page:
+    """One keyset page of the files in scope matching ``filters``, newest first, and their capped count."""
+    principal_or_deny()
+    stmt = _filtered(filters)
+    return keyset_page(_listed(stmt), HardshipFile.id, after=after, before=before, page=page, per_page=per_page,
+                       total=capped_count(stmt.with_only_columns(HardshipFile.id)))
 
 
 def list_files(filters: FileFilters, *, page: int = 1, per_page: int = 50) -> tuple[list[HardshipFile], int]:
-    """Files in scope matching ``filters``, newest first, with person and organisation loaded; (rows, total)."""
+    """Files in scope matching ``filters``, newest first, with person and organisation loaded; (rows, total).
+
+    For the API (numbered pages of at most 100 rows); the pages use ``files_page``."""
     principal_or_deny()
     stmt = _filtered(filters)
     total = db.session.scalar(stmt.with_only_columns(func.count(HardshipFile.id)).order_by(None))
-    rows = db.session.scalars(stmt.options(joinedload(HardshipFile.person), joinedload(HardshipFile.org))
-                              .order_by(HardshipFile.id.desc()).limit(per_page)
+    rows = db.session.scalars(_listed(stmt).order_by(HardshipFile.id.desc()).limit(per_page)
                               .offset((max(page, 1) - 1) * per_page))
     return list(rows), total
 
 
-def status_counts() -> dict[str, int]:
-    """{status: files in scope} for the counts next to the status filter (one grouped count)."""
+def status_counts() -> dict[str, Count]:
+    """{status: files in scope, up to 1,000} for the counts next to the status filter (one statement)."""
     principal_or_deny()
-    stmt = scoped(select(HardshipFile.status, func.count()).select_from(HardshipFile), HardshipFile.org_id)
-    return dict(db.session.execute(stmt.group_by(HardshipFile.status)).all())
+    stmt = scoped(select(HardshipFile.id), HardshipFile.org_id)
+    return capped_counts_by(stmt, HardshipFile.status, vocab.STATUSES)
 
 
 def files_of_person(person_id: int) -> list[HardshipFile]:

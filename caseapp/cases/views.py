@@ -10,6 +10,7 @@ from caseapp.core.calendar import local_today
 from caseapp.core.errors import ValidationFailed
 from caseapp.core import uow
 from caseapp.core.forms import attempt, submit
+from caseapp.core.paging import page_args
 from caseapp.core.scoping import require_role
 from caseapp.core.templating import NAV
 from caseapp.orgs.services import get_by_code, list_orgs
@@ -42,9 +43,8 @@ def _list_page(args, *, selected=frozenset(), row_errors=None, status: int = 200
     filters = queries.FileFilters(org_id=args.get("org", type=int), category=args.get("category", ""),
                                   status=args.get("status", ""), review_due_by=_date(args.get("due_by")),
                                   name=search.get("name", ""), id_hash=search.get("hash"))
-    page = max(args.get("page", 1, type=int), 1)
-    rows, total = queries.list_files(filters, page=page, per_page=PER_PAGE)
-    return render_template("cases/index.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
+    listed = queries.files_page(filters, **page_args(args), per_page=PER_PAGE)
+    return render_template("cases/index.html", rows=listed.rows, listed=listed,
                            filters=filters, orgs=list_orgs(), vocab=vocab, by_id=bool(search.get("hash")),
                            token=args.get("t", ""), counts=queries.status_counts(),
                            can_file=current_user.has_role(*services.APPROVE_ROLES), selected=selected,

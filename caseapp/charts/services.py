@@ -55,8 +55,9 @@ def planned_curve(budget_fen: int, points: dict[int, int]) -> list[int]:
     return curve
 
 
-def _paid_by_project_month(year: int) -> dict[tuple[int, int], int]:
-    """{(project id, month): net paid} of the year's ledger in scope (one grouped query)."""
+def _paid_by_project_month(year: int, project_ids: list[int] | None = None) -> dict[tuple[int, int], int]:
+    """{(project id, month): net paid} of the year's ledger in scope, of ``project_ids`` only when given (one
+    grouped query)."""
     from caseapp.budgets.models import Project
     from caseapp.payments.models import LedgerEntry
 
@@ -64,6 +65,8 @@ def _paid_by_project_month(year: int) -> dict[tuple[int, int], int]:
     stmt = (select(LedgerEntry.project_id, month, func.sum(LedgerEntry.amount_fen))
             .join(Project, Project.id == LedgerEntry.project_id).where(LedgerEntry.year == year)
             .group_by(LedgerEntry.project_id, month))
+    if project_ids is not None:
+        stmt = stmt.where(LedgerEntry.project_id.in_(project_ids))
     return {(pid, int(m)): int(total or 0) for pid, m, total in db.session.execute(scoped(stmt, Project.org_id))}
 
 
@@ -79,8 +82,8 @@ def execution(year: int, today: dt.date, project_ids: list[int] | None = None) -
     """The year's execution (all projects in scope) and each project's, up to the current month."""
     from caseapp.budgets.services import list_projects
 
-    projects = [p for p in list_projects(year) if project_ids is None or p.id in project_ids]
-    paid = _paid_by_project_month(year)
+    projects = list_projects(year, project_ids)
+    paid = _paid_by_project_month(year, project_ids)
     last = 12 if today.year > year else (today.month if today.year == year else 0)
     rows = []
     for p in projects:

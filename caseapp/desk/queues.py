@@ -49,9 +49,9 @@ class Queue:
 
 def payment_entries(principal: Principal) -> list[Entry]:
     """The payment statuses the principal's roles act on, counted like the work list counts them."""
-    from caseapp.payments.reports import status_counts
+    from caseapp.payments.reports import list_year, status_counts
 
-    counts, seen, entries = status_counts(), set(), []
+    counts, seen, entries = status_counts(list_year()), set(), []
     for role, status, label in PAYMENT_STEPS:
         if status in seen or not principal.has_role(role):
             continue

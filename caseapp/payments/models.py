@@ -101,6 +101,9 @@ class PaymentItem(db.Model):
               sqlite_where=text(LIVE_SQL + " AND award_event_id IS NOT NULL"),
               postgresql_where=text(LIVE_SQL + " AND award_event_id IS NOT NULL")),
         Index("ix_payment_items_project_status", "project_id", "status"),
+        #: the work list and its counts: one year of a county's items by status, newest first; of a province's
+        Index("ix_payment_items_org_year_status", "org_id", "year", "status", "id"),
+        Index("ix_payment_items_year_status", "year", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, func, select
 
 from caseapp.core.calendar import month_end
 from caseapp.core.db import db
+from caseapp.core.paging import Count, Page, capped_count, capped_counts_by, keyset_page
 from caseapp.core.scoping import scoped
 from caseapp.payments.models import (LIVE_STATES, PAID_STATES, PAYMENT, RESERVED_STATES, BudgetCounter,
                                      CategoryCounter, LedgerEntry, PaymentEvent, PaymentItem, PersonAidCounter)
@@ -28,10 +29,37 @@ def list_items(*, project_id: int | None = None, status: str | None = None, stat
     return list(rows), total
 
 
-def status_counts() -> dict[str, int]:
-    """{status: items in scope} for the tabs of the work list (one grouped count)."""
-    stmt = scoped(select(PaymentItem.status, func.count()).select_from(PaymentItem), PaymentItem.org_id)
-    return dict(db.session.execute(stmt.group_by(PaymentItem.status)).all())
+def _of_year(year: int | None):
+    stmt = scoped(select(PaymentItem), PaymentItem.org_id)
+    return stmt.where(PaymentItem.year == year) if year is not None else stmt
+
+
+def items_page(*, year: int | None, status: str | None = None, after: int | None = None,
+               before: int | None = None, page: int = 1, per_page: int = 100) -> Page:
+    """One keyset page of the items in scope of ``year`` (and ``status``), newest first, with a capped count:
+    the work list never counts every item of every year."""
+    from sqlalchemy.orm import joinedload
+
+    stmt = _of_year(year)
+    if status:
+        stmt = stmt.where(PaymentItem.status == status)
+    return keyset_page(stmt.options(joinedload(PaymentItem.aid_type)), PaymentItem.id, after=after, before=before,
+                       page=page, per_page=per_page, total=capped_count(stmt.with_only_columns(PaymentItem.id)))
+
+
+def status_counts(year: int | None = None) -> dict[str, Count]:
+    """{status: items in scope of ``year``, up to 1,000} for the tabs of the work list (one statement)."""
+    from caseapp.payments.models import STATUSES
+
+    return capped_counts_by(_of_year(year).with_only_columns(PaymentItem.id), PaymentItem.status, STATUSES)
+
+
+def list_year(today: date | None = None) -> int:
+    """The fiscal year the work list shows unless another is chosen: the dashboard's default year."""
+    from caseapp.budgets.services import default_year
+    from caseapp.core.calendar import local_today
+
+    return default_year(today or local_today())
 
 
 def history(item_id: int) -> list[PaymentEvent]:
@@ -45,12 +73,23 @@ def _reserved_sum(project_id: int) -> int:
         PaymentItem.project_id == project_id, PaymentItem.status.in_(RESERVED_STATES)))
 
 
-def execution(project) -> dict:
-    """预算执行: budget, reserved, paid (ledger) and the spending plan's share at each month end."""
-    from caseapp.payments.ledger import paid_total
+def money_by_project(project_ids) -> dict[int, tuple[int, int]]:
+    """{project id: (paid, reserved)} read from the budget counters the caps keep (one primary-key look-up
+    each); a project without a counter (nothing ever reserved against it) is summed from its own rows."""
+    ids = list(project_ids)
+    found = {pid: (paid, reserved) for pid, paid, reserved in db.session.execute(
+        select(BudgetCounter.project_id, BudgetCounter.paid_fen, BudgetCounter.reserved_fen)
+        .where(BudgetCounter.project_id.in_(ids or [0])))}
+    for pid in (pid for pid in ids if pid not in found):
+        from caseapp.payments.ledger import paid_total
 
-    paid = paid_total(project_id=project.id)
-    reserved = _reserved_sum(project.id)
+        found[pid] = (paid_total(project_id=pid), _reserved_sum(pid))
+    return found
+
+
+def execution(project) -> dict:
+    """预算执行: budget, reserved and paid (the budget counter) and the spending plan's share at each month end."""
+    paid, reserved = money_by_project([project.id])[project.id]
     by_month = dict(db.session.execute(
         select(func.extract("month", LedgerEntry.entry_date), func.sum(LedgerEntry.amount_fen))
         .where(LedgerEntry.project_id == project.id, LedgerEntry.year == project.year)
@@ -68,10 +107,10 @@ def execution(project) -> dict:
             "plan": plan}
 
 
-def spent_by_project(year: int) -> dict[int, int]:
-    """已支出 per project of ``year`` (the ledger's net total), for the dashboard."""
-    return dict(db.session.execute(select(LedgerEntry.project_id, func.sum(LedgerEntry.amount_fen))
-                                   .where(LedgerEntry.year == year).group_by(LedgerEntry.project_id)).all())
+def spent_by_project(projects) -> dict[int, int]:
+    """已支出 (the ledger's net total, as the budget counters keep it) of each of ``projects``, for the
+    dashboard."""
+    return {pid: paid for pid, (paid, _reserved) in money_by_project(p.id for p in projects).items()}
 
 
 @dataclass(frozen=True)

@@ -47,15 +47,22 @@ def work_list(form, *, status: str | None = None, page: int | None = None, selec
     """The work list of one status with its batch actions; ``selected`` rows stay ticked and ``exc`` is shown
     next to its field or its rows (with its HTTP status)."""
     status = status or request.args.get("status") or default_status()
-    page = page or max(request.args.get("page", 1, type=int), 1)
-    rows, total = reports.list_items(status=status if status in STATUSES else None, page=page, per_page=100)
+    from caseapp.budgets.services import years
+    from caseapp.core.paging import page_args
+
+    src = request.args if request.method == "GET" else request.form  # a refused action shows its list again
+    year = src.get("year", type=int) or reports.list_year()
+    where = page_args(src)
+    listed = reports.items_page(year=year, status=status if status in STATUSES else None, per_page=100, **where)
+    rows = listed.rows
     if exc is not None and not rows:
         flash(exc.message, "error")
     elif exc is not None:
         _show(form, exc)
     actions = [(name, t) for name, t in TRANSITIONS.items() if status in t.sources and current_user.has_role(*t.roles)]
-    body = render_template("payments/index.html", rows=rows, total=total, page=page, status=status,
-                           statuses=STATUSES, counts=reports.status_counts(), actions=actions, form=form,
+    body = render_template("payments/index.html", rows=rows, listed=listed, page=listed.page, status=status,
+                           year=year, years=years(), statuses=STATUSES, counts=reports.status_counts(year),
+                           actions=actions, form=form,
                            fields=ACTION_FIELDS, selected=set(selected), row_errors=exc.rows if exc else {},
                            today=local_today())
     return body, exc.status if exc is not None else 200
