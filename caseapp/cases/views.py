@@ -13,7 +13,7 @@ from caseapp.core.forms import attempt, submit
 from caseapp.core.paging import page_args
 from caseapp.core.scoping import require_role
 from caseapp.core.templating import NAV
-from caseapp.orgs.services import get_by_code, list_orgs
+from caseapp.orgs.services import filter_orgs, get_by_code, list_orgs
 from caseapp.persons.search import recall, remember
 from caseapp.persons.services import WRITE_ROLES, get_person
 from werkzeug.datastructures import MultiDict
@@ -45,7 +45,7 @@ def _list_page(args, *, selected=frozenset(), row_errors=None, status: int = 200
                                   name=search.get("name", ""), id_hash=search.get("hash"))
     listed = queries.files_page(filters, **page_args(args), per_page=PER_PAGE)
     return render_template("cases/index.html", rows=listed.rows, listed=listed,
-                           filters=filters, orgs=list_orgs(), vocab=vocab, by_id=bool(search.get("hash")),
+                           filters=filters, orgs=filter_orgs(filters.org_id), vocab=vocab, by_id=bool(search.get("hash")),
                            token=args.get("t", ""), counts=queries.status_counts(),
                            can_file=current_user.has_role(*services.APPROVE_ROLES), selected=selected,
                            row_errors=row_errors or {}), status
