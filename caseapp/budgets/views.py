@@ -25,7 +25,7 @@ def dashboard():
     """The year's projects with budget and the plan's share for the current month end."""
     today = local_today()
     year = request.args.get("year", type=int) or services.default_year(today)
-    projects = services.list_projects(year)
+    projects = services.project_rows(year)
     spent = spent_by_project(projects)
     rows = [{"project": p, "planned_percent": services.planned_percent(p, today), "spent_fen": spent.get(p.id, 0),
              "next_point": services.next_plan_point(p, today)} for p in projects]

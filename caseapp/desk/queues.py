@@ -51,7 +51,8 @@ def payment_entries(principal: Principal) -> list[Entry]:
     """The payment statuses the principal's roles act on, counted like the work list counts them."""
     from caseapp.payments.reports import list_year, status_counts
 
-    counts, seen, entries = status_counts(list_year()), set(), []
+    wanted = tuple(dict.fromkeys(status for role, status, _label in PAYMENT_STEPS if principal.has_role(role)))
+    counts, seen, entries = status_counts(list_year(), wanted) if wanted else {}, set(), []
     for role, status, label in PAYMENT_STEPS:
         if status in seen or not principal.has_role(role):
             continue

@@ -47,11 +47,13 @@ def items_page(*, year: int | None, status: str | None = None, after: int | None
                        page=page, per_page=per_page, total=capped_count(stmt.with_only_columns(PaymentItem.id)))
 
 
-def status_counts(year: int | None = None) -> dict[str, Count]:
-    """{status: items in scope of ``year``, up to 1,000} for the tabs of the work list (one statement)."""
+def status_counts(year: int | None = None, statuses=None) -> dict[str, Count]:
+    """{status: items in scope of ``year``, up to 1,000} for the tabs of the work list (one statement); of
+    ``statuses`` only when given."""
     from caseapp.payments.models import STATUSES
 
-    return capped_counts_by(_of_year(year).with_only_columns(PaymentItem.id), PaymentItem.status, STATUSES)
+    return capped_counts_by(_of_year(year).with_only_columns(PaymentItem.id), PaymentItem.status,
+                            statuses or STATUSES)
 
 
 def list_year(today: date | None = None) -> int:
