@@ -8,13 +8,13 @@ No data changes: the masked 身份证号 (``persons.id_masked``) has been stored
 0001; the list pages now read only it.
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-02 10:55:00
 """
 from alembic import op
 
 revision = '0014'
-down_revision = '0013'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
