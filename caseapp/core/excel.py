@@ -264,30 +264,23 @@ def _set_widths(ws, widths: list[int], text_columns: Iterable[int] = ()) -> None
 
 
 def export_workbook(title: str, columns, rows: Iterable[list]) -> tuple[bytes, int]:
-    """A streamed (write-only) export: bold frozen header, then ``rows``; returns (bytes, row count)."""
-    wb, ws = _new_write_only(title)
-    count = _write_table(ws, columns, rows)
-    return _save(wb), count
+    """A streamed, print-ready export (``core.printtable``: widths, borders, the header repeated on every printed
+    page, A4 with the title in the page header); the header stays on row 1 so the file can be imported again."""
+    from caseapp.core import printtable
 
-
-def _write_table(ws, columns, rows: Iterable[list]) -> int:
-    """Widths, text columns, a bold frozen header and the rows of a write-only sheet; returns the row count."""
-    _set_widths(ws, [c.width for c in columns], [i for i, c in enumerate(columns, 1) if c.text])
-    ws.freeze_panes = "A2"
-    ws.append(safe_row(ws, [c.header for c in columns], font=_BOLD))
-    count = 0
-    for row in rows:
-        ws.append(safe_row(ws, row))
-        count += 1
-    return count
+    return printtable.table_workbook(printtable.TableDoc(title, header_first=True), columns, rows)
 
 
 def form_workbook(title: str, columns, rows: Iterable[list], *, notes: list[str],
                   extra: dict[str, list[list[str]]] | None = None) -> tuple[bytes, int]:
-    """A streamed, prefilled form to hand out and import again: drop-downs on every choice column down to the
-    last row, text-formatted columns, a 填写说明 sheet with ``notes`` and optional ``extra`` sheets of text."""
-    wb, ws = _new_write_only(title)
-    count = _write_table(ws, columns, rows)
+    """A streamed, prefilled form to hand out and import again (header on row 1, print-ready as
+    :func:`export_workbook`): drop-downs on every choice column down to the last row, text-formatted columns, a
+    填写说明 sheet with ``notes`` and optional ``extra`` sheets of text."""
+    from caseapp.core import printtable
+
+    wb, styles = printtable.workbook()
+    count = printtable.write_table(wb, styles, printtable.TableDoc(title, header_first=True), columns, rows)
+    ws = wb.worksheets[-1]
     for i, column in enumerate(columns, start=1):
         if column.choices:  # written when the sheet closes, so the range can follow the row count
             ws.data_validations.append(_literal_choices(column, get_column_letter(i), count + 1))

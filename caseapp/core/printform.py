@@ -53,6 +53,10 @@ class Sheet:
     widths_cm: list[float]
     cells: list[Cell] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)  #: lines under the table: 填报人 … 日期
+    #: paragraphs between the subtitle and the table (a notice's text), indented two characters; Word only
+    notes: list[str] = field(default_factory=list)
+    #: right-aligned lines at the end (the issuing organisation, the date); Word only
+    closing: list[str] = field(default_factory=list)
     landscape: bool = False
     #: rows of the table that belong to one block and should not be split across pages
     header_rows: int = 0

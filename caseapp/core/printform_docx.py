@@ -13,7 +13,8 @@ from docx.shared import Cm, Pt
 
 from caseapp.core.printform import A4, BODY_FONT, MARGINS_CM, TITLE_FONT, Sheet
 
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+          "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 _BODY_PT, _TITLE_PT = 10.5, 18  #: 五号 and 小二
 #: fontTable entries: the Chinese name, the name Word looks for when it is missing, panose, pitch
 _FONTS = ((TITLE_FONT, "02010600030101010101", "variable"), (BODY_FONT, "02010609060101010101", "fixed"))
@@ -28,9 +29,13 @@ def document(sheets: list[Sheet]) -> bytes:
         _page(section, sheet)
         _paragraph(doc, sheet.title, TITLE_FONT[0], _TITLE_PT, bold=True)
         _paragraph(doc, sheet.subtitle, BODY_FONT[0], 12)
+        for text in sheet.notes:
+            _paragraph(doc, text, BODY_FONT[0], 12, align="justify", indent=True)
         _table(doc, sheet)
         for line in sheet.footer:
             _paragraph(doc, line, BODY_FONT[0], _BODY_PT, align="left", space_before=8)
+        for n, line in enumerate(sheet.closing):
+            _paragraph(doc, line, BODY_FONT[0], 12, align="right", space_before=24 if n == 0 else 0)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -59,9 +64,11 @@ def _page(section, sheet: Sheet) -> None:
 
 
 def _paragraph(doc, text: str, font: str, size: float, *, bold: bool = False, align: str = "center",
-               space_before: float = 0) -> None:
+               space_before: float = 0, indent: bool = False) -> None:
     paragraph = doc.add_paragraph()
     paragraph.alignment = _ALIGN[align]
+    if indent:  # two characters, as Chinese paragraphs start
+        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
     paragraph.paragraph_format.space_before = Pt(space_before)
     paragraph.paragraph_format.space_after = Pt(4)
     _run(paragraph, text, font, size, bold)

@@ -97,11 +97,11 @@ def set_text(cell, text: str) -> None:
 def styled_cell(ws, value, style: str):
     """A write-only cell with a named style; text stays text (a leading = never becomes a formula)."""
     cell = WriteOnlyCell(ws)
+    cell.style = style  # first: assigning a named style resets the quote prefix set_text may add
     if isinstance(value, str):
         set_text(cell, value)
     elif value is not None:
         cell.value = value
-    cell.style = style
     return cell
 
 

@@ -6,17 +6,17 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-import openpyxl
 from sqlalchemy import select
 
 from caseapp.core import audit
 from caseapp.core.calendar import format_date_zh, local_today
 from caseapp.core.db import db
 from caseapp.core.errors import Forbidden, ValidationFailed
-from caseapp.core.excel import RosterReader, Spec, safe_row
+from caseapp.core.excel import RosterReader, Spec
 from caseapp.core.limits import INT32
 from caseapp.core.money import format_yuan, rmb_upper
 from caseapp.core.officefile import OfficeFileError
+from caseapp.core.printtable import SIGNATURES, Col, TableDoc, table_workbook
 from caseapp.core.scoping import principal_or_deny, scoped
 from caseapp.core.text import TextError, refuse_controls
 from caseapp.payments import services
@@ -39,69 +39,111 @@ def _masked_id(item: PaymentItem) -> str:
     return item.person.id_masked if item.person else ""
 
 
-def publicity_notice(items: list[PaymentItem]) -> str:
+def _issuer(items: list[PaymentItem]):
+    """The organisation that signs the documents: the exporting user's, or (operator) the items' first."""
+    from caseapp.orgs.models import Organisation
+
+    principal = principal_or_deny()
+    org_id = principal.org_id if principal.org_id is not None else (items[0].org_id if items else None)
+    return db.session.get(Organisation, org_id) if org_id is not None else None
+
+
+def publicity_period(items: list[PaymentItem]) -> tuple[date | None, date | None]:
+    """The first day and the last day of the 公示 of ``items`` (None when not publicised yet)."""
+    starts = [i.publicity_start for i in items if i.publicity_start]
+    ends = [i.publicity_end for i in items if i.publicity_end]
+    return (min(starts) if starts else None), (max(ends) if ends else None)
+
+
+def publicity_notice(items: list[PaymentItem], org_name: str = "县总工会") -> str:
     """The notice text with the period, e.g. 公示期为2025年6月3日至2025年6月9日."""
-    starts = {i.publicity_start for i in items if i.publicity_start}
-    ends = {i.publicity_end for i in items if i.publicity_end}
-    period = (f"公示期为{format_date_zh(min(starts))}至{format_date_zh(max(ends))}" if starts and ends
+    start, end = publicity_period(items)
+    period = (f"公示期为{format_date_zh(start)}至{format_date_zh(end)}" if start and end
               else "公示期自公示之日起计算")
     return (f"经内部审核、集体研究，拟对以下 {len(items)} 名（个）对象发放帮扶救助/奖励资金，现予公示。{period}。"
-            "如有异议，请于公示期内向县总工会反映。")
+            f"如有异议，请于公示期内向{org_name}反映。")
+
+
+def _contact_lines(org) -> list[str]:
+    """监督电话 and 地址 as set on the organisation (a blank to fill in by hand when not set)."""
+    phone = (org.supervision_phone if org else "") or "＿＿＿＿＿＿＿＿"
+    address = (org.address if org else "") or "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿"
+    return [f"监督电话：{phone}", f"地址：{address}"]
+
+
+PUBLICITY_TITLE = "帮扶救助及奖励资金发放公示"
+PUBLICITY_WIDTHS_CM = [1.3, 3.6, 4.6, 4.2, 3.0]
 
 
 def publicity_docx(items: list[PaymentItem]) -> bytes:
-    """公示名单 as a Word document: title, notice, a table with masked 身份证号, the date."""
-    from docx import Document
+    """公示名单 as a Word document ready to post: A4, centred 宋体 title (no Word heading style), the organisation's
+    full name, the notice with its 公示期 from … to …, a bordered table (masked 身份证号, header repeated on every
+    page), the total, 监督电话 and address, and the organisation with the first day of the 公示 on the right."""
+    from caseapp.core.printform import Sheet
+    from caseapp.core.printform_docx import document
 
-    doc = Document()
-    doc.add_heading("帮扶救助及奖励资金发放公示", level=1)
-    doc.add_paragraph(publicity_notice(items))
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, ("序号", "姓名/集体", "身份证号", "类型", "金额（元）")):
-        cell.text = title
+    org = _issuer(items)
+    name = org.printed_name if org else "县总工会"
+    start, _end = publicity_period(items)
+    sheet = Sheet(name="公示名单", title=PUBLICITY_TITLE, subtitle=name, widths_cm=PUBLICITY_WIDTHS_CM,
+                  header_rows=1, notes=[publicity_notice(items, name)],
+                  footer=[f"合计：{len(items)} 名（个），金额 {format_yuan(sum(i.amount_fen for i in items))}"
+                          f"（人民币{rmb_upper(sum(i.amount_fen for i in items))}）"] + _contact_lines(org),
+                  closing=[name, format_date_zh(start) if start else "　　年　　月　　日"])
+    for col, title in enumerate(("序号", "姓名/集体", "身份证号", "类型", "金额（元）")):
+        sheet.add(0, col, title, bold=True)
     for n, item in enumerate(items, start=1):
-        for cell, value in zip(table.add_row().cells, (str(n), item.recipient_name, _masked_id(item),
-                                                        item.aid_type.name, format_yuan(item.amount_fen))):
-            cell.text = value
-    doc.add_paragraph(f"合计：{format_yuan(sum(i.amount_fen for i in items))}")
-    doc.add_paragraph(f"县总工会　{format_date_zh(local_today())}")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+        for col, value in enumerate((str(n), item.recipient_name, _masked_id(item), item.aid_type.name)):
+            sheet.add(n, col, value)
+        sheet.add(n, 4, format_yuan(item.amount_fen), align="right")
+    return document([sheet])
 
 
-def _workbook(title: str, header_lines: list[str], columns: list[str], rows: list[list], footer: list[list]) -> bytes:
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    for line in header_lines:
-        ws.append(safe_row(ws, [line]))
-    ws.append(safe_row(ws, columns))
-    for row in rows + footer:
-        ws.append(safe_row(ws, row))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+PUBLICITY_COLUMNS = [Col("序号", 6), Col("姓名/集体", 16), Col("身份证号", 22, text=True), Col("类型", 18),
+                     Col("金额（元）", 14, money=True)]
 
 
 def publicity_xlsx(items: list[PaymentItem]) -> bytes:
-    """公示名单 as a workbook (same content as the Word notice)."""
-    rows = [[n, i.recipient_name, _masked_id(i), i.aid_type.name, i.amount_fen / 100]
-            for n, i in enumerate(items, start=1)]
-    return _workbook("公示名单", ["帮扶救助及奖励资金发放公示", publicity_notice(items)],
-                     ["序号", "姓名/集体", "身份证号", "类型", "金额（元）"], rows,
-                     [["合计", "", "", "", sum(i.amount_fen for i in items) / 100]])
+    """公示名单 as a print-ready workbook (same content as the Word notice)."""
+    org = _issuer(items)
+    name = org.printed_name if org else "县总工会"
+    start, _end = publicity_period(items)
+    total = sum(i.amount_fen for i in items)
+    rows = ([n, i.recipient_name, _masked_id(i), i.aid_type.name, i.amount_fen / 100]
+            for n, i in enumerate(items, start=1))
+    doc = TableDoc(PUBLICITY_TITLE, above=[name, publicity_notice(items, name)],
+                   below=[f"合计：{len(items)} 名（个），金额 {format_yuan(total)}（人民币{rmb_upper(total)}）",
+                          *_contact_lines(org), f"{name}　{format_date_zh(start) if start else '　　年　　月　　日'}"],
+                   sheet="公示名单")
+    return table_workbook(doc, PUBLICITY_COLUMNS, rows)[0]
+
+
+ROSTER_COLUMNS = [Col("序号", 6), Col("姓名/集体", 14), Col("身份证号", 22, text=True), Col("类型", 16),
+                  Col("金额（元）", 13, money=True), Col("银行批次", 14, text=True), Col("领款人签字", 14)]
+
+
+def payment_dates(items: list[PaymentItem]) -> str:
+    """The 发放日期 of ``items`` (a range when they were paid on several days; blanks when not paid yet)."""
+    days = sorted({i.paid_on for i in items if i.paid_on})
+    if not days:
+        return "　　年　　月　　日"
+    return format_date_zh(days[0]) if len(days) == 1 else f"{format_date_zh(days[0])}至{format_date_zh(days[-1])}"
 
 
 def roster_xlsx(items: list[PaymentItem]) -> bytes:
-    """发放花名册 with a signature column and the total in figures and 人民币大写."""
+    """发放花名册: the organisation, dated by the payment date (not the export), a signature column, the total in
+    figures and 人民币大写, and the 制表人 / 审核人 / 单位负责人 line dated by the payment date."""
+    org = _issuer(items)
+    name = org.printed_name if org else "县总工会"
     total = sum(i.amount_fen for i in items)
-    rows = [[n, i.recipient_name, _masked_id(i), i.aid_type.name, i.amount_fen / 100, i.bank_batch or "", ""]
-            for n, i in enumerate(items, start=1)]
-    return _workbook("发放花名册", [f"帮扶救助及奖励资金发放花名册（制表日期：{format_date_zh(local_today())}）"],
-                     ["序号", "姓名/集体", "身份证号", "类型", "金额（元）", "银行批次", "领款人签字"], rows,
-                     [["合计", f"{len(items)} 人（个）", "", "", total / 100, "", ""],
-                      ["合计金额（大写）", rmb_upper(total), "", "", "", "", ""]])
+    paid = payment_dates(items)
+    rows = ([n, i.recipient_name, _masked_id(i), i.aid_type.name, i.amount_fen / 100, i.bank_batch or "", ""]
+            for n, i in enumerate(items, start=1))
+    doc = TableDoc("帮扶救助及奖励资金发放花名册", above=[f"单位：{name}　　发放日期：{paid}"],
+                   below=[f"合计：{len(items)} 人（个），金额 {format_yuan(total)}",
+                          f"合计金额（大写）：人民币{rmb_upper(total)}", SIGNATURES, f"日期：{paid}"],
+                   sheet="发放花名册")
+    return table_workbook(doc, ROSTER_COLUMNS, rows)[0]
 
 
 def _bank_rows(items: list[PaymentItem], full: bool) -> list[list[str]]:
@@ -126,6 +168,9 @@ def _refuse_missing_accounts(items: list[PaymentItem]) -> None:
 
 
 BANK_COLUMNS = ["款项编号", "户名", "账号", "开户行", "金额（元）", "摘要"]
+#: the bank reads the header from row 1: widths, borders and print titles, the title only in the page header
+BANK_XLSX_COLUMNS = [Col("款项编号", 10, text=True), Col("户名", 14), Col("账号", 24, text=True), Col("开户行", 24),
+                     Col("金额（元）", 12, text=True), Col("摘要", 22)]
 
 
 def bank_file(items: list[PaymentItem], *, full: bool, fmt: str) -> bytes:
@@ -145,7 +190,7 @@ def bank_file(items: list[PaymentItem], *, full: bool, fmt: str) -> bytes:
         writer.writerow(BANK_COLUMNS)
         writer.writerows([[("'" + v) if v[:1] in "=+-@\t\r" else v for v in row] for row in rows])
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
-    return _workbook("银行代发", [], BANK_COLUMNS, rows, [])
+    return table_workbook(TableDoc("银行代发", header_first=True), BANK_XLSX_COLUMNS, rows)[0]
 
 
 # --------------------------------------------------------------------------- bank return files

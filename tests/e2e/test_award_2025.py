@@ -169,7 +169,8 @@ def _documents(caseworker: Browser, finance: Browser, paid: list[int]) -> None:
     assert not any(person_id_number(n) in c for n in range(PEOPLE) for c in cells)
     wb = openpyxl.load_workbook(io.BytesIO(caseworker.post("/payments/exports/roster.xlsx", {"ids": paid}).data))
     cells = [v for row in wb.active.iter_rows(values_only=True) for v in row if v is not None]
-    assert "领款人签字" in cells and "肆万玖仟元整" in cells and 49000 in cells
+    assert "领款人签字" in cells and "合计金额（大写）：人民币肆万玖仟元整" in cells
+    assert f"合计：{len(paid)} 人（个），金额 ¥49,000.00" in cells
     refused = finance.post("/payments/exports/bank.xlsx", {"ids": paid})  # nominated without bank accounts
     shown = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "49 个对象没有银行账号，未生成代发文件" in shown

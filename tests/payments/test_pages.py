@@ -92,7 +92,7 @@ def test_documents(app, world):
     assert id_number(40) not in text
     wb = openpyxl.load_workbook(io.BytesIO(_post(app, c, "/payments/exports/roster.xlsx", {"ids": ids}).data))
     values = [v for row in wb.active.iter_rows(values_only=True) for v in row if v is not None]
-    assert "领款人签字" in values and "贰仟肆佰陆拾玖元壹角贰分" in values
+    assert "领款人签字" in values and "合计金额（大写）：人民币贰仟肆佰陆拾玖元壹角贰分" in values
     masked = _post(app, c, "/payments/exports/bank.csv", {"ids": ids}).data.decode("utf-8-sig")
     assert "62170000000" not in masked
     assert _post(app, c, "/payments/exports/bank.csv", {"ids": ids, "full": "1"}).status_code == 403

@@ -173,3 +173,16 @@ def test_error_workbook_holds_only_the_rows_at_fault_with_their_row_numbers():
     assert ws.max_row == 2 and number not in str([c.value for row in ws.iter_rows() for c in row])
     assert ws.cell(row=2, column=1).value == 4 and ws.cell(row=2, column=7).value == "身份证号：应为18位；姓名：不对"
     assert ws.cell(row=2, column=2).value == "@SUM(A1)" and ws.cell(row=2, column=2).data_type == "s"
+
+
+def test_exports_and_forms_are_print_ready():
+    """Widths, borders, the header on row 1 repeated on every printed page (the file can be imported again), A4,
+    the title in the page header."""
+    from tests.xlsx import assert_print_ready
+
+    columns = [Column("姓名"), Column("备注", required=False, choices=["是", "否"])]
+    for content, _count in (excel.export_workbook("测试名册", columns, [["张三", "是"]]),
+                            excel.form_workbook("测试名册", columns, [["张三", "是"]], notes=["说明"])):
+        ws = _load(content).worksheets[0]
+        assert_print_ready(ws, header_row=1, title=None)
+        assert ws["A1"].value == "姓名" and ws.oddHeader.center.text == "测试名册"
