@@ -7,9 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, load_only
 
+from caseapp.audit.words import action_label
 from caseapp.cases import vocab
 from caseapp.cases.models import HardshipFile
 from caseapp.core.audit import AuditEvent
+from caseapp.core.calendar import format_date_zh
 from caseapp.core.db import db
 from caseapp.core.paging import Count, Page, capped_count, capped_counts_by, keyset_page
 from caseapp.core.scoping import principal_or_deny, scoped
@@ -116,9 +118,9 @@ ACTION_LABELS = {"hardship_file.create": "新建档案", "hardship_file.update":
 def history(f: HardshipFile) -> list[HistoryEntry]:
     """The file's status changes and audit events, oldest first."""
     entries = [HistoryEntry(c.at, c.actor_name, f"{c.from_status or '新建'} → {c.to_status}",
-                            "；".join(x for x in (c.reason, c.note, f"日期 {c.effective_on:%Y-%m-%d}") if x))
+                            "；".join(x for x in (c.reason, c.note, f"日期 {format_date_zh(c.effective_on)}") if x))
                for c in f.changes]
-    entries += [HistoryEntry(e.at, e.actor_name, ACTION_LABELS.get(e.action, e.action), e.summary or "") for e in audit_events("hardship_files", f.id)]
+    entries += [HistoryEntry(e.at, e.actor_name, ACTION_LABELS.get(e.action) or action_label(e.action), e.summary or "") for e in audit_events("hardship_files", f.id)]
     return sorted(entries, key=lambda e: e.at)
 
 

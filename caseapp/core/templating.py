@@ -40,8 +40,32 @@ def yuan(fen: int | None) -> str:
     return format_yuan(int(fen))
 
 
+def who(value) -> str:
+    """The person who acted, by name: a row with ``actor_id``/``actor_name`` (audit, payment and evaluation
+    histories) or a username; 姓名 when the user has one, else what was recorded (命令行操作员, 系统任务)."""
+    from flask import g
+    from sqlalchemy import select
+
+    from caseapp.auth.models import User
+    from caseapp.core.db import db
+
+    actor_id = getattr(value, "actor_id", None)
+    recorded = getattr(value, "actor_name", value if isinstance(value, str) else "") or ""
+    names = g.setdefault("_actor_names", {})
+    key = ("id", actor_id) if actor_id else ("name", recorded)
+    if key not in names:
+        column = User.id if actor_id else User.username
+        row = db.session.execute(select(User.display_name, User.username)
+                                 .where(column == (actor_id or recorded))).first()
+        names[key] = (row[0] or row[1]) if row else recorded
+    return names[key]
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(date_zh=date_zh, datetime_zh=datetime_zh, yuan=yuan)
+    from caseapp.audit import words
+
+    app.jinja_env.filters.update(date_zh=date_zh, datetime_zh=datetime_zh, yuan=yuan, who=who)
+    app.jinja_env.globals.update(action_label=words.action_label, audit_changes=words.changes)
     app.jinja_env.globals.update(ROLE_LABELS=ROLES, today=local_today, nav_items=nav_items, nav_groups=nav_groups,
                                   PRODUCT=PRODUCT, PRODUCT_SHORT=PRODUCT_SHORT)
 
