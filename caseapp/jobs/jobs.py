@@ -24,7 +24,7 @@ def heartbeat() -> dict:
     """Prove the scheduler (Celery beat and worker, or the in-process thread) is alive; mark dead runs 中断 and
     scheduled runs that never started 未运行; prune old runs. Idempotent, so it needs no lock."""
     now, scheduler = utcnow(), current_runner()
-    if scheduler != "cli":  # an operator running the job by hand proves nothing about the scheduler
+    if scheduler not in ("cli", "web"):  # a run by hand (command line, jobs page) proves nothing about the scheduler
         values = {"beat_at": now, "hostname": socket.gethostname()[:200], "pid": os.getpid()}
         db.session.execute(insert_ignoring_conflicts(SchedulerHeartbeat, db.session.get_bind().dialect.name,
                                                      name=scheduler, **values))

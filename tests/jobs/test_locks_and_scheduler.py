@@ -1,5 +1,6 @@
 """Locks refuse a second holder; two scans at once queue nothing twice; the in-process scheduler; the banner."""
 import datetime as dt
+import re
 import threading
 
 import pytest
@@ -146,3 +147,43 @@ def test_banner_and_jobs_page_for_admins(client, monkeypatch):
     other = client.application.test_client()
     login(other, worker)
     assert other.get("/jobs/").status_code == 403
+
+
+def test_run_now_from_the_jobs_page_is_the_cli_run(db_app):
+    """立即运行: admins only, under the job's lock, recorded as a run (runner web) and audited; the page reads in
+    words (job names, runners and results, no task names or JSON)."""
+    from types import SimpleNamespace
+
+    from caseapp.core.audit import AuditEvent
+
+    with db_app.app_context():
+        admin = UserFactory(org=OrgFactory(), roles=["admin"], display_name="王管理")
+        worker = UserFactory(roles=["caseworker"])
+        db.session.commit()
+        admin, worker = (SimpleNamespace(id=u.id, username=u.username) for u in (admin, worker))
+    client, other = db_app.test_client(), db_app.test_client()
+    login(client, admin)
+    login(other, worker)
+    page = client.get("/jobs/").get_data(as_text=True)
+    assert "截止日期检查并生成提醒" in page and "立即运行" in page and "每天 8:30" in page
+    found = re.search(r'name="csrf_token" value="([^"]*)"', page)
+    token = found.group(1) if found else ""
+    assert other.post("/jobs/run", data={"name": "deadlines.scan", "csrf_token": token}).status_code in (400, 403)
+    done = client.post("/jobs/run", data={"name": "indicators.rollup", "csrf_token": token}, follow_redirects=True)
+    shown = done.get_data(as_text=True)
+    assert done.status_code == 200 and "计算绩效指标完成值：成功（" in shown
+    assert "网页立即运行" in shown and "indicators.rollup</" not in shown and "{&#34;" not in shown
+    with db_app.app_context():
+        runs = db.session.scalars(select(JobRun).where(JobRun.name == "indicators.rollup")).all()
+        assert [(r.status, r.runner) for r in runs] == [("ok", "web")]
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "jobs.run")).actor_id == admin.id
+        holder = DbLease("deadlines.scan", 60)
+        assert holder.acquire()
+        db.session.commit()
+    held = client.post("/jobs/run", data={"name": "deadlines.scan", "csrf_token": token}, follow_redirects=True)
+    assert "正在别处运行（已加锁），本次未运行" in held.get_data(as_text=True)
+    assert client.post("/jobs/run", data={"name": "nope", "csrf_token": token}).status_code == 422
+    with db_app.app_context():
+        holder.release()
+        db.session.commit()
+        assert db.session.get(SchedulerHeartbeat, "web") is None
