@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from caseapp.core.db import db
 from caseapp.core.scoping import scoped
@@ -80,15 +81,22 @@ def _cumulative(by_month: dict[int, int], last_month: int) -> list[int | None]:
 
 def execution(year: int, today: dt.date, project_ids: list[int] | None = None) -> tuple[Execution, list[Execution]]:
     """The year's execution (all projects in scope) and each project's, up to the current month."""
-    from caseapp.budgets.services import list_projects
+    from caseapp.budgets.models import Project
+    from caseapp.core.scoping import scoped_with_ancestors
 
-    projects = list_projects(year, project_ids)
-    paid = _paid_by_project_month(year, project_ids)
+    stmt = (scoped_with_ancestors(select(Project), Project.org_id).where(Project.year == year)
+            .options(selectinload(Project.plan_points)).order_by(Project.code))  # the project list's scope
+    if project_ids is not None:
+        stmt = stmt.where(Project.id.in_(project_ids))
+    projects = list(db.session.scalars(stmt))
+    paid: dict[int, dict[int, int]] = {}
+    for (pid, m), v in _paid_by_project_month(year, project_ids).items():
+        paid.setdefault(pid, {})[m] = v
     last = 12 if today.year > year else (today.month if today.year == year else 0)
     rows = []
     for p in projects:
         points = {pt.month: pt.percent for pt in p.plan_points}
-        mine = {m: v for (pid, m), v in paid.items() if pid == p.id}
+        mine = paid.get(p.id, {})
         rows.append(Execution(p.name, p.budget_fen, planned_curve(p.budget_fen, points), _cumulative(mine, last),
                               points))
     total = Execution(f"{year}年全部项目", sum(r.budget_fen for r in rows),
@@ -116,6 +124,7 @@ def indicator_progress(year: int) -> list[Progress]:
     from caseapp.indicators.models import IndicatorSnapshot
 
     indicators = list(db.session.scalars(scoped(select(Indicator).join(Project), Project.org_id)
+                                         .options(contains_eager(Indicator.project))
                                          .where(Project.year == year).order_by(Project.code, Indicator.position)))
     latest = select(func.max(IndicatorSnapshot.id)).where(
         IndicatorSnapshot.indicator_id.in_([i.id for i in indicators] or [0])).group_by(IndicatorSnapshot.indicator_id)
