@@ -155,6 +155,17 @@ def list_events() -> list[AwardEvent]:
     return list(db.session.scalars(stmt.order_by(AwardEvent.held_on.desc(), AwardEvent.id.desc())))
 
 
+def pending_by_event() -> dict[int, int]:
+    """{event id: nominees in scope waiting to be 确定} (the desk's 表彰提名待确定 is their sum)."""
+    from sqlalchemy import func
+
+    from caseapp.core.scoping import scoped
+
+    stmt = (select(AwardRecipient.event_id, func.count()).where(AwardRecipient.status == "提名")
+            .group_by(AwardRecipient.event_id))
+    return dict(db.session.execute(scoped(stmt, AwardRecipient.org_id)).all())
+
+
 def get_event(event_id: int) -> AwardEvent:
     """One visible event (own subtree or an ancestor's), else NotFound; recipients stay scoped."""
     event = db.session.scalar(_visible(select(AwardEvent)).where(AwardEvent.id == event_id))

@@ -45,7 +45,8 @@ def index():
                 flash(warning, "warning")
             return redirect(url_for("awards.detail", event_id=event.id))
     status = 422 if form.errors else 200
-    return render_template("awards/index.html", events=services.list_events(), form=form), status
+    return render_template("awards/index.html", events=services.list_events(), form=form,
+                           pending=services.pending_by_event()), status
 
 
 @bp.route("/<int:event_id>")

@@ -12,6 +12,12 @@ Fixtures (use them from any ``tests/browser/test_*.py``):
   cookies); every page of a failed test is saved as a PNG under ``tests/browser/artifacts/`` (or
   ``$CASEAPP_BROWSER_ARTIFACTS``) named after the test.
 - ``phone_page`` / ``desktop_page``: one page of that size.
+- ``demo_site``: ``caseapp demo``'s data (魏县总工会, one user per role, the 2025 budget, 45 case files, the
+  award event, 生活救助 paid to 39 people) served once for the whole session on its own SQLite file; every demo
+  user's password is ``tests.factories.PASSWORD`` and none must change it. ``demo_site.day(date)`` moves the money
+  steps' calendar (``payments.dates.local_today``) as ``tests.conftest.on_day`` does, for the server thread too.
+  Tests sharing it act on different people, so they may run in any order.
+- ``login(page, site, username)``: sign a page in through the login form.
 
 Tests here are marked ``browser``; without chromium they are skipped, or fail when
 ``CASEAPP_REQUIRE_SERVICES=1`` (CI, where ``tests/run.sh`` installs chromium with apt-get when missing).
@@ -96,6 +102,64 @@ def live_server(tmp_path):
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+class DemoSite(LiveServer):
+    """The demo served for the session, with a movable calendar for the money steps."""
+
+    _today = None
+
+    def day(self, day) -> None:
+        """From now on the money steps' calendar says today is ``day``."""
+        DemoSite._today = day
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """``caseapp demo`` served once per session (see the module's docstring)."""
+    from datetime import date
+    from unittest import mock
+
+    from sqlalchemy import update
+
+    from caseapp.auth.models import User
+    from caseapp.demo.services import create_demo
+    from caseapp.payments import dates
+    from tests.factories import _PASSWORD_HASH
+
+    instance = tmp_path_factory.mktemp("demo-site")
+    app = make_app(f"sqlite:///{instance / 'demo.sqlite'}", str(instance))
+    site = DemoSite(url="", app=app)
+    with app.app_context():
+        db.create_all()
+    with site.session() as s:
+        create_demo()
+        s.execute(update(User).where(User.username.like("demo_%"))
+                  .values(password_hash=_PASSWORD_HASH, must_change_password=False))
+    DemoSite._today = date(2025, 6, 2)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
+    thread.start()
+    site.url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with mock.patch.object(dates, "local_today", lambda: DemoSite._today):
+            yield site
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def login(page, site, username: str) -> None:
+    """Sign ``page`` in as ``username`` (the factories' password) through the login form."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{site.url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 @pytest.fixture(scope="session")
