@@ -127,7 +127,9 @@ def _detail(f, status_form=None, review_form=None, status: int = 200):
     return render_template("cases/detail.html", file=f, history=queries.history(f), status_form=status_form,
                            review_form=review_form or ReviewForm(formdata=None, on=local_today()),
                            can_edit=current_user.has_role(*WRITE_ROLES),
-                           can_move=current_user.has_role(*services.CLOSE_ROLES)), status
+                           can_move=current_user.has_role(*services.CLOSE_ROLES),
+                           reasons={s: list(vocab.TRANSITIONS.get(f.status, {}).get(s, ()))
+                                    for s, _label in status_form.to_status.choices}), status
 
 
 @bp.route("/<int:file_id>/edit", methods=["GET", "POST"])

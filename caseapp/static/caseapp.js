@@ -2,6 +2,7 @@
    data-autosubmit: a select submits its form when changed.
    data-confirm: a form asks before it is submitted.
    data-select-all: a checkbox ticks every checkbox named by its value ("ids").
+   data-reasons: a status select whose chosen status offers only its own reasons in the form's "reason" select.
    data-action-select: the workflow action chosen; only the fields of that action ([data-for-actions]) are shown.
    data-person-picker: a search box listing persons (POSTed to the URL given, never in a URL) to choose one.
    data-print: a button that prints the page.
@@ -15,8 +16,22 @@
       group.hidden = wanted.indexOf(select.value) < 0;
     });
   }
+  function showReasons(select) {
+    var reasons = JSON.parse(select.dataset.reasons || "{}")[select.value] || [];
+    var box = select.form && select.form.querySelector("select[name=reason]");
+    if (!box) { return; }
+    box.querySelectorAll("option").forEach(function (option) {
+      var offered = !option.value || reasons.indexOf(option.value) >= 0;
+      option.hidden = option.disabled = !offered;
+      if (!offered && option.selected) { box.value = ""; }
+    });
+    if (reasons.length === 1) { box.value = reasons[0]; }
+  }
   document.addEventListener("change", function (event) {
     var target = event.target;
+    if (target.matches("select[data-reasons]")) {
+      showReasons(target);
+    }
     if (target.matches("select[data-autosubmit]") && target.form) {
       target.form.submit();
     }
@@ -51,6 +66,7 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select[data-action-select]").forEach(showActionFields);
+    document.querySelectorAll("select[data-reasons]").forEach(showReasons);
     document.querySelectorAll("[data-person-picker]").forEach(setUpPicker);
   });
 
