@@ -68,3 +68,15 @@ def test_every_payment_xlsx_is_print_ready(app, world):
         _post(app, finance, "/payments/exports/bank.xlsx", {"ids": ids}).data)).active
     _assert_print_ready(bank, header_row=1, title=None)  # the bank's program reads the header from row 1
     assert bank["A1"].value == "款项编号" and bank.oddHeader.center.text == "银行代发"
+
+
+def test_pages_name_people_not_usernames(app, world):
+    """The work list, the item's page and its history say who acted by name (用户N), never the login name."""
+    items = _paid_items(world, 1)
+    c = _client(app, world.reviewer)
+    from tests.payments.test_pages import _get
+
+    for path in ("/payments/?status=已发放", f"/payments/{items[0].id}"):
+        page = _get(app, c, path).get_data(as_text=True)
+        assert world.caseworker.display_name in page and f">{world.caseworker.username}<" not in page
+        assert f"{world.caseworker.username} " not in page
