@@ -105,6 +105,18 @@ def batch_candidates(source: str, event_id: int | None, on: date) -> list[tuple[
     return []
 
 
+def hardship_defaults() -> tuple[int | None, str | None]:
+    """(project id, aid type) of the newest 依档帮扶 item in scope: the batch of 在档 file holders starts there, not
+    at the first project of the list (工会经费)."""
+    from caseapp.payments.models import AidType
+
+    row = db.session.execute(scoped(select(PaymentItem.project_id, AidType.name)
+                                    .join(AidType, AidType.id == PaymentItem.aid_type_id)
+                                    .where(AidType.kind == "hardship"), PaymentItem.org_id)
+                             .order_by(PaymentItem.id.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def award_event(event_id: int | None):
     """The award event in scope with this id, or None."""
     from caseapp.awards.models import AwardEvent

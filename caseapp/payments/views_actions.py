@@ -182,6 +182,10 @@ def register_batch(form, once):
     form.project_id.choices = services.project_choices()
     if request.method == "GET" and event is not None:
         form.project_id.data = event.project_id
+    elif request.method == "GET" and source == "files":  # where the last 依档帮扶 was paid from
+        project_id, aid_type = services.hardship_defaults()
+        if project_id in dict(form.project_id.choices):
+            form.project_id.data, form.aid_type.data = project_id, aid_type
     candidates = services.award_candidates(event.id) if event else \
         services.batch_candidates(source, None, form.on.data or local_today())
     page = dict(form=form, source=source, event=event, candidates=candidates, events=services.award_events(),

@@ -118,13 +118,11 @@ class DemoSite(LiveServer):
 def demo_site(tmp_path_factory):
     """``caseapp demo`` served once per session (see the module's docstring)."""
     from datetime import date
-    from unittest import mock
 
     from sqlalchemy import update
 
     from caseapp.auth.models import User
     from caseapp.demo.services import create_demo
-    from caseapp.payments import dates
     from tests.factories import _PASSWORD_HASH
 
     instance = tmp_path_factory.mktemp("demo-site")
@@ -142,13 +140,27 @@ def demo_site(tmp_path_factory):
     thread.start()
     site.url = f"http://127.0.0.1:{server.server_port}"
     try:
-        with mock.patch.object(dates, "local_today", lambda: DemoSite._today):
-            yield site
+        yield site
     finally:
         server.shutdown()
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _demo_calendar(request):
+    """While a test using ``demo_site`` runs (never after it: the session's other tests keep the real calendar),
+    the money steps' calendar is the demo site's day."""
+    if "demo_site" not in request.fixturenames:
+        yield
+        return
+    from unittest import mock
+
+    from caseapp.payments import dates
+
+    with mock.patch.object(dates, "local_today", lambda: DemoSite._today):
+        yield
 
 
 def login(page, site, username: str) -> None:

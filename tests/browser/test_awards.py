@@ -49,3 +49,14 @@ def test_confirm_nominees_then_register_their_awards(demo_site, new_page):
     worker.get_by_role("button", name="登记选中的对象").click()
     worker.wait_for_load_state()
     assert "/payments/" in worker.url and worker.locator(".flash").count(), worker.url
+
+
+def test_the_batch_of_file_holders_starts_from_the_aid_project(demo_site, new_page):
+    """Defaults follow the source: 在档 file holders start at the project and aid type of the last 依档帮扶."""
+    page = new_page("phone")
+    login(page, demo_site, "demo_caseworker")
+    page.goto(f"{demo_site.url}/payments/batch-new?source=files")
+    assert "13043425P00430010001H" in page.locator("select[name=project_id] option:checked").inner_text()
+    assert page.input_value("select[name=aid_type]") in ("生活救助", "医疗救助")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the batch page scrolls sideways on a phone ({width}px)"
