@@ -39,8 +39,9 @@ def _queries(year: int, today: dt.date) -> dict:
     from caseapp.charts import services
 
     return {
-        "执行进度（全年 + 各项目）": lambda: services.execution(year, today),
-        "按月、按帮扶类型发放": lambda: services.payments_by_month(year),
+        "台账按项目、类型、月汇总（一次）": lambda: services.ledger_by_month(year),
+        "执行进度（全年 + 各项目，含汇总）": lambda: services.execution(year, today),
+        "按月、按帮扶类型发放（含汇总）": lambda: services.payments_by_month(year),
         "指标完成进度": lambda: services.indicator_progress(year),
         "截止日期时间轴": lambda: services.deadline_timeline(year),
     }

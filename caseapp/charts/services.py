@@ -56,19 +56,22 @@ def planned_curve(budget_fen: int, points: dict[int, int]) -> list[int]:
     return curve
 
 
-def _paid_by_project_month(year: int, project_ids: list[int] | None = None) -> dict[tuple[int, int], int]:
-    """{(project id, month): net paid} of the year's ledger in scope, of ``project_ids`` only when given (one
-    grouped query)."""
+def ledger_by_month(year: int, project_ids: list[int] | None = None) -> list[tuple[int, str, int, int]]:
+    """(project id, aid type, month, net paid) of the year's ledger in scope, of ``project_ids`` only when given:
+    the one pass over the ledger both the execution and the payments charts read (one grouped query; the few aid
+    types' names are looked up after)."""
     from caseapp.budgets.models import Project
-    from caseapp.payments.models import LedgerEntry
+    from caseapp.payments.models import AidType, LedgerEntry
 
     month = func.extract("month", LedgerEntry.entry_date)
-    stmt = (select(LedgerEntry.project_id, month, func.sum(LedgerEntry.amount_fen))
+    stmt = (select(LedgerEntry.project_id, LedgerEntry.aid_type_id, month, func.sum(LedgerEntry.amount_fen))
             .join(Project, Project.id == LedgerEntry.project_id).where(LedgerEntry.year == year)
-            .group_by(LedgerEntry.project_id, month))
+            .group_by(LedgerEntry.project_id, LedgerEntry.aid_type_id, month))
     if project_ids is not None:
         stmt = stmt.where(LedgerEntry.project_id.in_(project_ids))
-    return {(pid, int(m)): int(total or 0) for pid, m, total in db.session.execute(scoped(stmt, Project.org_id))}
+    rows = db.session.execute(scoped(stmt, Project.org_id)).all()
+    names = dict(db.session.execute(select(AidType.id, AidType.name)).all())
+    return [(pid, names.get(type_id, "其他"), int(m), int(total or 0)) for pid, type_id, m, total in rows]
 
 
 def _cumulative(by_month: dict[int, int], last_month: int) -> list[int | None]:
@@ -79,8 +82,10 @@ def _cumulative(by_month: dict[int, int], last_month: int) -> list[int | None]:
     return out
 
 
-def execution(year: int, today: dt.date, project_ids: list[int] | None = None) -> tuple[Execution, list[Execution]]:
-    """The year's execution (all projects in scope) and each project's, up to the current month."""
+def execution(year: int, today: dt.date, project_ids: list[int] | None = None,
+              ledger: list | None = None) -> tuple[Execution, list[Execution]]:
+    """The year's execution (all projects in scope) and each project's, up to the current month; ``ledger`` is
+    :func:`ledger_by_month`'s answer when the caller has it already."""
     from caseapp.budgets.models import Project
     from caseapp.core.scoping import scoped_with_ancestors
 
@@ -90,8 +95,9 @@ def execution(year: int, today: dt.date, project_ids: list[int] | None = None) -
         stmt = stmt.where(Project.id.in_(project_ids))
     projects = list(db.session.scalars(stmt))
     paid: dict[int, dict[int, int]] = {}
-    for (pid, m), v in _paid_by_project_month(year, project_ids).items():
-        paid.setdefault(pid, {})[m] = v
+    for pid, _type, m, v in ledger_by_month(year, project_ids) if ledger is None else ledger:
+        months = paid.setdefault(pid, {})
+        months[m] = months.get(m, 0) + v
     last = 12 if today.year > year else (today.month if today.year == year else 0)
     rows = []
     for p in projects:
@@ -153,18 +159,11 @@ def _progress(indicator, snap) -> Progress:
                     snap.achieved if snap is not None else None)
 
 
-def payments_by_month(year: int) -> tuple[list[str], dict[str, list[int]]]:
-    """(aid types, {aid type: net paid per month}) of the year's ledger in scope (one grouped query)."""
-    from caseapp.budgets.models import Project
-    from caseapp.payments.models import AidType, LedgerEntry
-
-    month = func.extract("month", LedgerEntry.entry_date)
-    stmt = (select(AidType.name, month, func.sum(LedgerEntry.amount_fen))
-            .join(AidType, AidType.id == LedgerEntry.aid_type_id).join(Project, Project.id == LedgerEntry.project_id)
-            .where(LedgerEntry.year == year).group_by(AidType.name, month))
+def payments_by_month(year: int, ledger: list | None = None) -> tuple[list[str], dict[str, list[int]]]:
+    """(aid types, {aid type: net paid per month}) of the year's ledger in scope (``ledger`` as in execution)."""
     series: dict[str, list[int]] = {}
-    for name, m, total in db.session.execute(scoped(stmt, Project.org_id)):
-        series.setdefault(name, [0] * 12)[int(m) - 1] += int(total or 0)
+    for _pid, name, m, total in ledger_by_month(year) if ledger is None else ledger:
+        series.setdefault(name, [0] * 12)[m - 1] += total
     return sorted(series), series
 
 

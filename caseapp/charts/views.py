@@ -20,8 +20,9 @@ def index():
     deadline timeline, each chart with the same numbers as a table."""
     today = local_today()
     year = request.args.get("year", type=int) or default_year(today)
-    total, projects = services.execution(year, today)
-    types, by_month = services.payments_by_month(year)
+    ledger = services.ledger_by_month(year)  # one pass over the ledger for both charts
+    total, projects = services.execution(year, today, ledger=ledger)
+    types, by_month = services.payments_by_month(year, ledger=ledger)
     progress = services.indicator_progress(year)
     deadlines = services.deadline_timeline(year)
     return render_template("charts/index.html", year=year, years=years() or [year], today=today, total=total,
