@@ -132,7 +132,8 @@ def in_words(events: list[AuditEvent], tz: str) -> list[Entry]:
     return [Entry(event=e, who=names.get(e.actor_id) or e.actor_name,
                   when=words.moment_text(e.at.astimezone(zone) if e.at else None), what=words.action_label(e.action),
                   target=words.object_label(e.object_type, e.object_id), summary=e.summary or "",
-                  changes=words.changes(e.before, e.after, labels, e.object_type), source=words.SOURCES.get(e.source, e.source))
+                  changes=words.changes(e.before, e.after, labels, e.object_type),
+                  source=words.SOURCES.get(e.source, e.source))
             for e in events]
 
 

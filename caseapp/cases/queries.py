@@ -120,7 +120,8 @@ def history(f: HardshipFile) -> list[HistoryEntry]:
     entries = [HistoryEntry(c.at, c.actor_name, f"{c.from_status or '新建'} → {c.to_status}",
                             "；".join(x for x in (c.reason, c.note, f"日期 {format_date_zh(c.effective_on)}") if x))
                for c in f.changes]
-    entries += [HistoryEntry(e.at, e.actor_name, ACTION_LABELS.get(e.action) or action_label(e.action), e.summary or "") for e in audit_events("hardship_files", f.id)]
+    entries += [HistoryEntry(e.at, e.actor_name, ACTION_LABELS.get(e.action) or action_label(e.action), e.summary or "")
+                for e in audit_events("hardship_files", f.id)]
     return sorted(entries, key=lambda e: e.at)
 
 
