@@ -16,6 +16,10 @@ from caseapp.core.db import db
 from caseapp.core.scoping import scoped
 
 MONTHS = list(range(1, 13))
+#: more projects than this (a province's 500): one table of them instead of a chart each (each project's page has it)
+PROJECT_CHARTS_MAX = 12
+#: more quantified indicators than this: the progress table without its bar chart
+PROGRESS_BARS_MAX = 60
 
 
 def _yuan(fen: int) -> float:
@@ -31,6 +35,7 @@ class Execution:
     planned_fen: list[int]  #: cumulative plan at each month end (interpolated between the plan's points)
     paid_fen: list[int | None]  #: cumulative net payments at each month end (None after the current month)
     points: dict[int, int] = field(default_factory=dict)  #: the plan's own points: month → cumulative %
+    project_id: int | None = None  #: the project's page (None for the year's total)
 
     def chart(self) -> dict:
         """The chart's JSON."""
@@ -104,7 +109,7 @@ def execution(year: int, today: dt.date, project_ids: list[int] | None = None,
         points = {pt.month: pt.percent for pt in p.plan_points}
         mine = paid.get(p.id, {})
         rows.append(Execution(p.name, p.budget_fen, planned_curve(p.budget_fen, points), _cumulative(mine, last),
-                              points))
+                              points, p.id))
     total = Execution(f"{year}年全部项目", sum(r.budget_fen for r in rows),
                       [sum(r.planned_fen[i] for r in rows) for i in range(12)],
                       [None if rows and rows[0].paid_fen[i] is None else sum(r.paid_fen[i] or 0 for r in rows)

@@ -28,7 +28,10 @@ def index():
     return render_template("charts/index.html", year=year, years=years() or [year], today=today, total=total,
                            projects=projects, types=types, by_month=by_month, progress=progress,
                            month_totals=[sum(by_month[t][i] for t in types) for i in range(12)],
-                           deadlines=deadlines, charts=_charts(total, projects, types, by_month, progress,
+                           deadlines=deadlines, each_project=len(projects) <= services.PROJECT_CHARTS_MAX,
+                           bars=sum(p.percent is not None for p in progress) <= services.PROGRESS_BARS_MAX,
+                           month_index=(today.month - 1 if today.year == year else (11 if today.year > year else None)),
+                           charts=_charts(total, projects, types, by_month, progress,
                                                               deadlines))
 
 
@@ -37,7 +40,7 @@ def _charts(total, projects, types, by_month, progress, deadlines) -> dict:
     months = [f"{m}月" for m in services.MONTHS]
     return {
         "execution": total.chart(),
-        "projects": [p.chart() for p in projects],
+        "projects": [p.chart() for p in projects] if len(projects) <= services.PROJECT_CHARTS_MAX else [],
         "by_month": {"kind": "stacked", "months": months,
                      "series": [{"name": t, "data": [round(v / 100, 2) for v in by_month[t]]} for t in types]},
         "by_type": {"kind": "pie", "data": [{"name": t, "value": round(sum(by_month[t]) / 100, 2)} for t in types]},

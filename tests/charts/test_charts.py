@@ -49,3 +49,20 @@ def test_the_charts_page_shows_each_charts_numbers_in_its_table(app, world):
     execution = charts[0]
     assert execution["paid"][5] == 2468.0 and execution["budget"] == world.project.budget_fen / 100
     assert "<script>" not in page and "style=" not in page  # the CSP forbids both
+
+
+def test_many_projects_get_one_table_instead_of_a_chart_each(app, world, monkeypatch):
+    """A province's 500 projects: the year's chart, then one table of the projects (each links to its page, where
+    its own chart is), not 500 charts."""
+    from caseapp.charts import services as charts
+
+    monkeypatch.setattr(charts, "PROJECT_CHARTS_MAX", 0)
+    monkeypatch.setattr(charts, "PROGRESS_BARS_MAX", -1)
+    client = app.test_client()
+    login(client, world.finance)
+    with app.app_context():
+        page = client.get("/charts/?year=2025").get_data(as_text=True)
+    kinds = [json.loads(html.unescape(c))["kind"] for c in re.findall(r"data-chart='([^']*)'", page)]
+    assert kinds.count("execution") == 1 and "progress" not in kinds
+    assert "各项目执行情况（1 个项目）" in page and f"/projects/{world.project.id}" in page
+    assert "指标较多，只列表格" in page
