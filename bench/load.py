@@ -4,7 +4,7 @@
         [--files N --payments N] [--clients 20] [--seconds 30] [--workers 4] [--keep]
 
 1. Data: bench/province.py's province (100 counties, 300,000 files, 1,000,000 items by default) in a database
-   ``caseapp_load_f<files>_p<payments>`` on DATABASE_URL's server, with users: per county a county-level user,
+   ``caseapp_load_f<files>_p<payments>_<fingerprint>`` on DATABASE_URL's server, with users: per county a county-level user,
    and ten province-level users (roles 经办人 + 审核人). A database kept by an earlier ``--keep`` run is reused;
    otherwise it is built (about two minutes at full scale) and dropped at the end.
 2. The floor: each page requested once in-process, every SQL statement it sends captured, and those statements
@@ -55,6 +55,8 @@ TARGET_P95_MS, TARGET_RPS = 150.0, 100.0
 #: pages whose p95 the target bounds (registration is measured and reported, not bounded by it)
 LIST_PAGES = ("工作台", "档案列表", "档案列表下一页", "款项列表", "年度概览", "项目页")
 YEAR = 2025
+#: the day province.py's data stands at: the app is served on that day (bench/load_wsgi.py)
+TODAY = "2025-06-25"
 
 
 # --------------------------------------------------------------------------- the database
@@ -71,7 +73,7 @@ def province_database(server: str, files: int, payments: int, keep: bool):
     import psycopg
     from sqlalchemy.engine import make_url
 
-    name = f"caseapp_load_f{files}_p{payments}"
+    name = f"caseapp_load_f{files}_p{payments}_{_fingerprint()}"
     admin = _admin_url(server)
     url = make_url(server.replace("postgres://", "postgresql://", 1)).set(drivername="postgresql+psycopg",
                                                                            database=name)
@@ -98,6 +100,16 @@ def province_database(server: str, files: int, payments: int, keep: bool):
             print(f"dropped {name}", flush=True)
         else:
             print(f"kept {name} for the next run (drop it with: DROP DATABASE \"{name}\")", flush=True)
+
+
+def _fingerprint() -> str:
+    """Of what the kept data depends on: the data builder and the schema's migrations."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for path in [ROOT / "bench" / "province.py", *sorted((ROOT / "migrations" / "versions").glob("*.py"))]:
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:8]
 
 
 def _kept_keys(plain_url: str) -> dict | None:
@@ -241,7 +253,7 @@ class Client(threading.Thread):
             self.hit("登记", "POST", "/payments/new", {
                 "csrf_token": _field(form, "csrf_token"), "idem_key": _field(form, "idem_key"),
                 "project_id": self.project_id, "aid_type": self.aid, "person": "x",
-                "person_id": self.persons.pop(), "amount": "100", "on": f"{YEAR}-12-20", "reason": "负载测试"},
+                "person_id": self.persons.pop(), "amount": "100", "on": TODAY, "reason": "负载测试"},
                 expect=(303,))
 
 
@@ -252,6 +264,7 @@ def floors(uri: str, keys: dict, users: dict, project_id: int, aid: str, person_
 
     from caseapp.core.db import db
 
+    _on_bench_day()
     app = _app(uri, keys)
     out = {}
     with app.app_context():
@@ -267,7 +280,7 @@ def floors(uri: str, keys: dict, users: dict, project_id: int, aid: str, person_
                      ("项目页", "GET", f"/projects/{project_id}", None), ("登记表单", "GET", "/payments/new", None),
                      ("登记", "POST", "/payments/new", {"project_id": project_id, "aid_type": aid, "person": "x",
                                                        "person_id": person_id, "amount": "100",
-                                                       "on": f"{YEAR}-12-20", "reason": "负载测试（下限）"})]
+                                                       "on": TODAY, "reason": "负载测试（下限）"})]
             for page, method, path, form in pages:
                 sql = []
 
@@ -292,6 +305,24 @@ def floors(uri: str, keys: dict, users: dict, project_id: int, aid: str, person_
 
 
 SLOWEST: list = []  #: (ms, page, level, statement) of the slowest statements, for --slowest
+
+
+def _on_bench_day() -> None:
+    """This process's app (the floor) on the same day as the served one."""
+    import datetime as dt
+
+    from caseapp.core import calendar
+
+    if getattr(calendar.local_now, "bench", False):
+        return
+    real, day = calendar.local_now, dt.date.fromisoformat(TODAY)
+
+    def bench_now(now=None):
+        value = real(now)
+        return value if now is not None else value.replace(year=day.year, month=day.month, day=day.day)
+
+    bench_now.bench = True
+    calendar.local_now = bench_now
 
 
 def _bare_ms(engine, sql: list, runs: int = 5, label=("", "")) -> float:
@@ -347,9 +378,10 @@ def serve(uri: str, keys: dict, instance: str, workers: int):
         port = s.getsockname()[1]
     env = {**os.environ, **keys, "DATABASE_URL": uri, "CASEAPP_INSTANCE": instance, "CASEAPP_ENV": "production",
            "CASEAPP_MAIL_OUTBOX": os.path.join(instance, "outbox"), "CASEAPP_BIND": f"127.0.0.1:{port}",
-           "CASEAPP_WEB_WORKERS": str(workers)}
+           "CASEAPP_WEB_WORKERS": str(workers), "CASEAPP_BENCH_TODAY": TODAY}
     # the production settings (deploy/gunicorn.conf.py: sync workers, access log), as README's 生产部署 runs them
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
+                             "bench.load_wsgi:app"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(instance, "gunicorn.log"), "w"))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -74,7 +74,9 @@ def deadlines_for_year(year: int, cal: WorkCalendar) -> list[Deadline]:
     if memo is not None and (year, id(cal)) in memo:
         return memo[year, id(cal)][1]
     found = _from_rules(year) + _from_indicators(year) + _from_custom(year) + _from_plans(year)
-    resolved = sorted((replace(d, resolved=resolve(d, cal)) for d in found), key=lambda d: (d.resolved.last_day, d.id))
+    for d in found:  # made just now, seen by no one yet: set in place (dataclasses.replace cost a province's desk 90 ms)
+        object.__setattr__(d, "resolved", resolve(d, cal))
+    resolved = sorted(found, key=lambda d: (d.resolved.last_day, d.id))
     if memo is not None:
         memo[year, id(cal)] = (cal, resolved)  # the calendar is kept so its id is not reused
     return resolved

@@ -25,6 +25,10 @@ PAYMENT_STEPS = (
 )
 
 
+#: the nearest upcoming deadlines the desk shows (a province has 1,500 in a month: the deadlines page has them all)
+DESK_DEADLINES = 12
+
+
 @dataclass
 class Entry:
     """One line of the queue: what, how many, where the list is, and a warning look when it needs care."""
@@ -42,6 +46,7 @@ class Queue:
 
     entries: list[Entry] = field(default_factory=list)
     deadlines: list = field(default_factory=list)
+    more_deadlines: int = 0  #: upcoming deadlines beyond the ones shown (the deadlines page lists them all)
     no_email: list = field(default_factory=list)  #: users in scope who get no reminder e-mail
     own_email_missing: bool = False
     dead_letters: int = 0
@@ -126,7 +131,8 @@ def desk(principal: Principal, user, today: dt.date) -> Queue:
         queue.entries.append(nominee_entry())
     if principal.has_role("caseworker", "reviewer", "leader", "finance", "admin"):
         queue.entries.append(objection_entry())
-    queue.deadlines = upcoming_deadlines(today)
+    upcoming = upcoming_deadlines(today)
+    queue.deadlines, queue.more_deadlines = upcoming[:DESK_DEADLINES], max(len(upcoming) - DESK_DEADLINES, 0)
     queue.own_email_missing = not (user.email or "").strip()
     if principal.has_role("admin"):
         from caseapp.reminders.services import dead_letters
