@@ -186,7 +186,8 @@ def _payments(conn, s: Scale, _t) -> None:
                'B' || (g % 1000), now()
         FROM generate_series(1, :n) g
         JOIN persons pe ON pe.id = 1 + (g % :files)
-        JOIN projects pr ON pr.code = 'P' || lpad((1 + (pe.id % :c))::text, 4, '0') || '-' || (1 + g % :k)"""),
+        JOIN projects pr ON pr.code = 'P' || lpad((1 + (pe.id % :c))::text, 4, '0') || '-'
+                                || (1 + abs(hashtext('k' || g)) % :k)"""),
                  {"n": s.payments, "files": s.files, "c": s.counties, "k": s.projects_per_county, "y": s.year})
 
 
