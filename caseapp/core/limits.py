@@ -93,8 +93,21 @@ def integer(minimum: int, maximum: int, label: str, **kwargs):
 # ---------------------------------------------------------------- reading the declaration
 
 
+#: bounds by attribute, read once (declarations do not change while the process runs): rosters ask per cell
+_BOUNDS: dict[int, tuple[object, Bounds]] = {}
+
+
 def bounds(attribute) -> Bounds:
     """The limits of a model attribute (``Person.name``) or a Core column."""
+    known = _BOUNDS.get(id(attribute))
+    if known is not None and known[0] is attribute:
+        return known[1]
+    found = _bounds(attribute)
+    _BOUNDS[id(attribute)] = (attribute, found)  # the attribute is kept, so its id is not reused
+    return found
+
+
+def _bounds(attribute) -> Bounds:
     column = getattr(attribute, "expression", attribute)
     info, kind = column.info, _sql_type(column.type)
     label = info.get("label", column.name)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 #: How many 分 one unit of each written unit is worth.
@@ -56,7 +57,14 @@ def _to_decimal(amount: str | Decimal | int | float) -> Decimal:
     raise MoneyError("金额格式不正确")
 
 
+@lru_cache(maxsize=4096)
 def _parse_text(text: str) -> Decimal:
+    """:func:`_read_text`, remembered: a roster repeats the same amounts in thousands of rows (Decimals are
+    immutable; a refusal is not remembered and is raised again)."""
+    return _read_text(text)
+
+
+def _read_text(text: str) -> Decimal:
     """Parse '1,000.50', '１９０．００', ' -5 ' into a Decimal; refuse anything else."""
     cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text[:200])).replace(",", "")
     negative = cleaned.startswith("-")

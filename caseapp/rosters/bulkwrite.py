@@ -6,7 +6,7 @@ new primary keys in row order, so callers need no second look-up to learn what t
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import Table, any_, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -97,18 +97,29 @@ def _copy(conn: Connection, target: str, table: Table, rows: list[dict], ids: li
                              f"SELECT {columns} FROM {q(table.name)} WITH NO DATA")
     statement = f"COPY {q(target)} ({columns}) FROM STDIN"
     dbapi_error = conn.dialect.loaded_dbapi.Error
+    oids = _column_oids(conn, table.name, names)
     try:
         with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.set_types(oids)  # each column's dumper chosen once, not looked up for every value
+            write = copy.write_row
             for pk, row in zip(ids, rows):
-                copy.write_row([pk, *(value(row) for value in values)])
+                write([pk, *[(bind(row[key]) if bind else row[key]) if key is not None else constant
+                             for key, bind, constant in values]])
     except dbapi_error as exc:  # surface as SQLAlchemy's own errors (IntegrityError, OperationalError, …)
         raise DBAPIError.instance(statement, None, exc, dbapi_error, dialect=conn.dialect) from exc
     return names
 
 
-def _columns(conn: Connection, table: Table, sample: dict, *, for_update: bool) -> tuple[list[str], list[Callable]]:
-    """Column names (id first) and, per column, how to get its bound value from a row or its
-    default (``onupdate`` for updates)."""
+def _column_oids(conn: Connection, table: str, names: list[str]) -> list[int]:
+    """The PostgreSQL type of each column written, in order (one catalogue look-up per COPY)."""
+    found = dict(conn.execute(text("SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = "
+                                   "CAST(:t AS regclass) AND attnum > 0 AND NOT attisdropped"), {"t": table}).all())
+    return [found[n] for n in names]
+
+
+def _columns(conn: Connection, table: Table, sample: dict, *, for_update: bool) -> tuple[list[str], list[tuple]]:
+    """Column names (id first) and, per column, how to get its bound value: ``(row key, bind processor, None)``
+    from each row, or ``(None, None, value)`` for its default (``onupdate`` for updates), evaluated once."""
     unknown = set(sample) - {c.key for c in table.columns}
     if unknown:
         raise KeyError(f"{table.name} has no column(s) {sorted(unknown)}")
@@ -119,11 +130,10 @@ def _columns(conn: Connection, table: Table, sample: dict, *, for_update: bool) 
             continue  # the server default, NULL, or (updates) left as it is
         bind = column.type._cached_bind_processor(conn.dialect)
         if column.key in sample:
-            values.append(_bound(column.key, bind))
+            values.append((column.key, bind, None))
         else:
             constant = _evaluate(table, column, default)
-            constant = bind(constant) if bind else constant
-            values.append(lambda _row, constant=constant: constant)
+            values.append((None, None, bind(constant) if bind else constant))
         names.append(column.name)
     return names, values
 
@@ -135,9 +145,3 @@ def _evaluate(table: Table, column, default):
     if default.is_callable:
         return default.arg(None)  # SQLAlchemy wraps zero-argument callables to take a context
     raise TypeError(f"{table.name}.{column.name}: SQL-expression defaults are not written by COPY")
-
-
-def _bound(key: str, bind: Callable | None) -> Callable[[dict], object]:
-    if bind is None:
-        return lambda row: row[key]
-    return lambda row: bind(row[key])

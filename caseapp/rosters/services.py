@@ -113,17 +113,38 @@ def _open(roster: RosterKind, data: bytes) -> excel.RosterReader:
         raise ValidationFailed(str(exc), field="file") from exc
 
 
+@dataclass(frozen=True)
+class _Limit:
+    """A column's declared limit, read once per import (not once per cell)."""
+
+    header: str
+    money: object = None  #: the attribute whose 分 range a money cell must fit
+    longest: int = MAX_CELL
+
+
+def _limits(roster: RosterKind) -> list[_Limit]:
+    found = []
+    for column in roster.columns:
+        bound = limits.bounds(column.limit) if column.limit is not None else None
+        if bound is not None and bound.money:
+            found.append(_Limit(column.header, money=column.limit))
+        else:
+            found.append(_Limit(column.header, longest=bound.max_length if bound and bound.max_length else MAX_CELL))
+    return found
+
+
 def _validate_all(reader: excel.RosterReader, roster: RosterKind, ctx: RosterContext):
     """(row count, clean rows, errors) over the whole file; a later repeat of the key is an error."""
     clean_rows: list[dict] = []
     errors: list[RowError] = []
     first_seen: dict[str, int] = {}
     rows = 0
+    column_limits = _limits(roster)
     try:
         for number, cells in reader.rows():
             rows += 1
             ctx.row = number
-            clean, problems = _check_row(cells, roster, ctx)
+            clean, problems = _check_row(cells, roster, ctx, column_limits)
             problems += _duplicate(cells, roster, number, first_seen)
             errors.extend(RowError(number, column, message) for column, message in problems)
             if not errors:
@@ -133,9 +154,9 @@ def _validate_all(reader: excel.RosterReader, roster: RosterKind, ctx: RosterCon
     return rows, clean_rows, errors
 
 
-def _check_row(cells: dict[str, str], roster: RosterKind, ctx: RosterContext):
+def _check_row(cells: dict[str, str], roster: RosterKind, ctx: RosterContext, column_limits: list[_Limit] | None = None):
     """The framework's checks (clean text, limits, required, allowed values) plus the kind's; one message per column."""
-    cells, problems = _clean_cells(cells, roster)
+    cells, problems = _clean_cells(cells, column_limits or _limits(roster))
     flagged = {column for column, _ in problems}
     problems += [p for p in _required_and_choices(cells, roster) if p[0] not in flagged]
     try:
@@ -150,34 +171,34 @@ def _check_row(cells: dict[str, str], roster: RosterKind, ctx: RosterContext):
     return clean, problems
 
 
-def _clean_cells(cells: dict[str, str], roster: RosterKind) -> tuple[dict[str, str], list[tuple[str, str]]]:
+def _clean_cells(cells: dict[str, str], column_limits: list[_Limit]) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Every cell cleaned (control characters refused) and held to its column's declared limit."""
     clean, problems = {}, []
-    for column in roster.columns:
+    for limit in column_limits:
+        header = limit.header
         try:
-            value = clean[column.header] = clean_text(cells.get(column.header, ""))
+            value = clean[header] = clean_text(cells.get(header, ""))
         except TextError as exc:
-            clean[column.header] = ""
-            problems.append((column.header, f"{column.header}{exc}"))
+            clean[header] = ""
+            problems.append((header, f"{header}{exc}"))
             continue
-        problem = _limit_problem(column, value)
+        problem = _limit_problem(limit, value)
         if problem:
-            clean[column.header] = ""
-            problems.append((column.header, problem))
+            clean[header] = ""
+            problems.append((header, problem))
     return clean, problems
 
 
-def _limit_problem(column, value: str) -> str | None:
-    bound = limits.bounds(column.limit) if column.limit is not None else None
-    if bound is not None and bound.money and value:
-        try:
-            limits.fen(column.limit, value, label=column.header)
-        except MoneyError as exc:
-            return str(exc)
+def _limit_problem(limit: _Limit, value: str) -> str | None:
+    if limit.money is not None:
+        if value:
+            try:
+                limits.fen(limit.money, value, label=limit.header)
+            except MoneyError as exc:
+                return str(exc)
         return None
-    longest = bound.max_length if bound is not None and bound.max_length else MAX_CELL
-    if len(value) > longest:
-        return f"{column.header}太长（{len(value)} 个字符，最多 {longest} 个）"
+    if len(value) > limit.longest:
+        return f"{limit.header}太长（{len(value)} 个字符，最多 {limit.longest} 个）"
     return None
 
 
