@@ -21,6 +21,7 @@ from caseapp.core.db import UTCDateTime, db, utcnow
 from caseapp.core.errors import Conflict, Forbidden, ValidationFailed
 from caseapp.core.scoping import require_role, scoped
 from caseapp.payments import caps, dates, ledger
+from caseapp.rosters.bulkwrite import among
 from caseapp.payments.models import (APPROVED, CANCELLED, PAID, PAID_STATES, PUBLICIZED, REGISTERED, REJECTED,
                                      RESERVED_STATES, RETURNED, REVERSED, REVIEWED, SETTLED, Objection, PaymentEvent,
                                      PaymentItem)
@@ -208,10 +209,14 @@ def _write_history(ids, batch, action, transition, note, principal) -> None:
 
 
 def _move(ids, batch, transition, values) -> None:
-    moved = db.session.execute(
-        update(PaymentItem).where(PaymentItem.id.in_(select(PaymentEvent.item_id).where(PaymentEvent.batch == batch)),
-                                  PaymentItem.status.in_(transition.sources))
+    # by the ids themselves (one array parameter on PostgreSQL): the planner knows how many there are. Selected
+    # through the batch's history rows, written in this very transaction, the statistics knew neither the batch
+    # nor the new status, and a nested loop probed the whole batch once per item: 9.7 s for 10,000 items among
+    # 200,000 (bench/payments.py)
+    moved = sum(db.session.execute(
+        update(PaymentItem).where(among(PaymentItem.id, chunk), PaymentItem.status.in_(transition.sources))
         .values(status=transition.target, **values).execution_options(synchronize_session=False)).rowcount
+        for chunk in _chunks(ids))
     if moved != len(ids):
         raise Conflict("部分记录已被他人处理，请刷新后重试", code="state")
     wanted = set(ids)
