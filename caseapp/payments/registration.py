@@ -114,12 +114,14 @@ def register_lines(project, lines: list[Line], *, on: date | None = None) -> lis
     now = utcnow()
     items = [rows.item(project, r, on, period, principal, now) for r in resolved]
     try:
-        with savepoint():  # a refused cap or a duplicate undoes every cap taken before it
-            if fastpath.applies(len(lines), counters_ready):
-                ids = [fastpath.register(items[0], resolved[0], principal)]
-            else:
+        if fastpath.applies(len(lines), counters_ready):  # one statement; a refusal gives back what it took
+            ids = [fastpath.register(items[0], resolved[0], principal)]
+        else:
+            with savepoint():  # a refused cap or a duplicate undoes every cap taken before it
                 _reserve(project, resolved)
                 ids = rows.write(items, resolved, principal)
+    except fastpath.Duplicate:
+        raise _duplicate(resolved[0]) from None
     except IntegrityError as exc:
         if not rows.is_duplicate(exc):
             raise
