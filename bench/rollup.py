@@ -3,9 +3,10 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/rollup.py [--files N --payments N]
 
 Builds bench/province.py's data in a throw-away database (copied into a SQLite file with --sqlite), then times
-  (a) the hand-written aggregate SQL computing the same per-project figures in one statement (the floor), with
+  (a) the floor: the hand-written aggregate SQL computing the same per-project figures in one statement, with
       the same work as the app: each project's 时效 deadline (the app's own choice of date per project, read
-      before timing) in a CASE of one branch per project, as the app builds it;
+      before timing) in a CASE of one branch per project, as the app builds it; then as many snapshot rows as
+      the app stores, written through the bare driver (COPY on PostgreSQL);
   (b) caseapp's roll-up (caseapp.indicators.rollup.run_rollup: every metric, judged and stored).
 The daily scan has its own benchmark (scan.py). Target (issue 14): (b) ≤ 1.5× (a), at 1/10 and at full size.
 """
@@ -71,6 +72,7 @@ def main() -> None:
     ap.add_argument("--payments", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--sqlite", action="store_true", help="copy the data into SQLite and run there")
+    ap.add_argument("--profile", action="store_true", help="print a cProfile of one roll-up and its statements")
     args = ap.parse_args()
     scale = Scale(files=args.files, payments=args.payments)
     with throwaway_database() as uri, tempfile.TemporaryDirectory() as inst:
@@ -86,10 +88,10 @@ def main() -> None:
         if args.sqlite:
             uri = to_sqlite(uri, f"{inst}/province.sqlite")
             app = make_app(uri, inst)
-        run(app, scale, args.runs, "SQLite" if args.sqlite else "PostgreSQL")
+        run(app, scale, args.runs, "SQLite" if args.sqlite else "PostgreSQL", args.profile)
 
 
-def run(app, scale: Scale, runs: int, engine: str) -> None:
+def run(app, scale: Scale, runs: int, engine: str, profile: bool = False) -> None:
     from caseapp.core import context
     from caseapp.core.db import db
     from caseapp.indicators.rollup import _deadlines, _indicators, run_rollup
@@ -97,25 +99,79 @@ def run(app, scale: Scale, runs: int, engine: str) -> None:
     as_of = date(scale.year, 12, 31)
     with app.app_context():
         context.set_principal(context.SYSTEM)
-        case_sql, case_params = due_case(_deadlines(scale.year, _indicators(scale.year)))
+        indicators = _indicators(scale.year)
+        indicator_ids = [i.id for i in indicators]
+        case_sql, case_params = due_case(_deadlines(scale.year, indicators))
         floor_sql = text(FLOOR_SQL.format(due=case_sql))
         params = {"y": scale.year, "d": as_of, **case_params}
         db.session.rollback()
 
         def floor_once():
             db.session.execute(floor_sql, params).all()
+            _store_bare(indicator_ids, scale.year, as_of)
+            db.session.rollback()
 
         def rollup():
             run_rollup(scale.year, as_of)
             db.session.commit()
 
         floor_once()  # warm the caches once, then alternate so both sides see the same machine
+        if profile:
+            _profile(rollup)
         floors, ours_runs = [], []
         for _ in range(runs):
             floors.append(median_of(floor_once, 1))
             ours_runs.append(median_of(rollup, 1))
         floor, ours = statistics.median(floors), statistics.median(ours_runs)
         report(floor, ours, len(case_params) // 2, engine)
+
+
+def _store_bare(indicator_ids: list[int], year: int, as_of: date) -> None:
+    """The floor's share of storing: a run row and one snapshot row per indicator, through the bare driver
+    (COPY on PostgreSQL, executemany on SQLite), as many rows as the app stores."""
+    from caseapp.core.db import db
+
+    conn = db.session.connection()
+    run_id = conn.execute(text("INSERT INTO indicator_rollups (year, as_of, computed_at, actor_name) "
+                               "VALUES (:y, :d, CURRENT_TIMESTAMP, 'floor') RETURNING id"), {"y": year, "d": as_of}
+                          ).scalar()
+    rows = [(run_id, i, "total_paid", 1, "元", "1元", True, "{}") for i in indicator_ids]
+    columns = "rollup_id, indicator_id, metric, actual_value, unit, actual_text, achieved, detail"
+    raw = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY indicator_snapshots ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        raw.cursor().executemany(f"INSERT INTO indicator_snapshots ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _profile(fn) -> None:
+    """cProfile of ``fn`` (cumulative, top 25) and its statements with their times."""
+    import cProfile
+    import pstats
+
+    from sqlalchemy import event
+
+    from caseapp.core.db import db
+
+    seen, begun = [], {}
+
+    def before(conn, cursor, statement, params, context, many):
+        begun[id(cursor)] = time.perf_counter()
+
+    def after(conn, cursor, statement, params, context, many):
+        seen.append((time.perf_counter() - begun.pop(id(cursor), time.perf_counter()), " ".join(statement.split())))
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    event.listen(db.engine, "after_cursor_execute", after)
+    prof = cProfile.Profile()
+    prof.runcall(fn)
+    event.remove(db.engine, "before_cursor_execute", before)
+    event.remove(db.engine, "after_cursor_execute", after)
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+    for seconds, sql in sorted(seen, reverse=True)[:8]:
+        print(f"{seconds:7.3f} s  {sql[:180]}")
 
 
 def report(floor: float, ours: float, branches: int, engine: str) -> None:

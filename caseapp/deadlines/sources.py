@@ -68,17 +68,18 @@ def remembered():
         _remembered.reset(token)
 
 
-def deadlines_for_year(year: int, cal: WorkCalendar) -> list[Deadline]:
-    """Every deadline of ``year`` in the actor's scope, resolved and sorted by last day."""
+def deadlines_for_year(year: int, cal: WorkCalendar, *, plans: bool = True) -> list[Deadline]:
+    """Every deadline of ``year`` in the actor's scope, resolved and sorted by last day; without the spending-plan
+    month ends when ``plans`` is False (the roll-up's 时效 deadlines are never one)."""
     memo = _remembered.get()
-    if memo is not None and (year, id(cal)) in memo:
-        return memo[year, id(cal)][1]
-    found = _from_rules(year) + _from_indicators(year) + _from_custom(year) + _from_plans(year)
+    if memo is not None and (year, id(cal), plans) in memo:
+        return memo[year, id(cal), plans][1]
+    found = _from_rules(year) + _from_indicators(year) + _from_custom(year) + (_from_plans(year) if plans else [])
     for d in found:  # made just now, seen by no one yet: set in place (dataclasses.replace cost a province's desk 90 ms)
         object.__setattr__(d, "resolved", resolve(d, cal))
     resolved = sorted(found, key=lambda d: (d.resolved.last_day, d.id))
     if memo is not None:
-        memo[year, id(cal)] = (cal, resolved)  # the calendar is kept so its id is not reused
+        memo[year, id(cal), plans] = (cal, resolved)  # the calendar is kept so its id is not reused
     return resolved
 
 

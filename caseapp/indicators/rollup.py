@@ -11,6 +11,7 @@ from caseapp.budgets.models import Indicator, Project
 from caseapp.core.audit import record
 from caseapp.core.context import current_principal
 from caseapp.core.db import db
+from caseapp.rosters.bulkwrite import among, insert_rows
 from caseapp.core.scoping import require_role, scoped
 from caseapp.indicators.models import IndicatorSnapshot, ManualValue, Rollup
 from caseapp.indicators.services import Facts, Value, compute, gather, judge
@@ -49,7 +50,7 @@ def _deadlines(year: int, indicators: list[Indicator]) -> dict[int, date]:
     from caseapp.deadlines.services import load_calendar
     from caseapp.deadlines.sources import deadlines_for_year
 
-    found = [d for d in deadlines_for_year(year, load_calendar()) if d.confirmed]
+    found = [d for d in deadlines_for_year(year, load_calendar(), plans=False) if d.confirmed]
     own = {d.id: d.resolved.last_day for d in found if d.id.startswith("indicator-")}
     earliest_rule: dict[int, date] = {}
     for d in found:  # sorted by last day, so the first rule seen per project is the earliest
@@ -65,7 +66,7 @@ def _deadlines(year: int, indicators: list[Indicator]) -> dict[int, date]:
 
 
 def _latest_manual(indicator_ids: list[int]) -> dict[int, ManualValue]:
-    newest = (select(func.max(ManualValue.id)).where(ManualValue.indicator_id.in_(indicator_ids))
+    newest = (select(func.max(ManualValue.id)).where(among(ManualValue.indicator_id, indicator_ids))
               .group_by(ManualValue.indicator_id))
     rows = db.session.scalars(select(ManualValue).where(ManualValue.id.in_(newest)))
     return {m.indicator_id: m for m in rows}
@@ -113,8 +114,8 @@ def run_rollup(year: int, as_of: date) -> tuple[Rollup, list[RollupRow]]:
 def _store(run: Rollup, rows: list[RollupRow]) -> None:
     if not rows:
         return
-    # Core executemany: the ORM bulk path emits one INSERT per row for these column types
-    db.session.execute(IndicatorSnapshot.__table__.insert(), [
+    # set-based (COPY on PostgreSQL): the ORM bulk path emits one INSERT per row for these column types
+    insert_rows(IndicatorSnapshot.__table__, [
         {"rollup_id": run.id, "indicator_id": r.indicator.id, "metric": r.metric, "actual_value": r.value.actual,
          "unit": r.value.unit, "actual_text": r.value.text, "achieved": r.achieved, "detail": r.value.detail}
         for r in rows])
