@@ -3,22 +3,35 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo
 
 from caseapp.core.keys_cli import keys_cli
+
+#: Flask's commands that serve or inspect the pages; every other command runs on an app without them
+PAGE_COMMANDS = ("run", "routes", "shell")
 
 
 def _create(*_args, **_kwargs) -> Flask:
     from caseapp import create_app
     from config import ConfigError
 
+    ctx = click.get_current_context(silent=True)
+    info = ctx.find_object(ScriptInfo) if ctx else None
     try:
-        return create_app()
+        return create_app(pages=bool(info and info.data.get("pages")))
     except ConfigError as exc:  # a missing setting is a message for the operator, not a traceback
         raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create, add_version_option=False,
+class _Commands(FlaskGroup):
+    """Flask's command group, noting before the app is made whether the command needs the web pages."""
+
+    def get_command(self, ctx: click.Context, name: str):
+        ctx.ensure_object(ScriptInfo).data["pages"] = name in PAGE_COMMANDS
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, create_app=_create, add_version_option=False,
              help="caseapp 县总工会帮扶救助与表彰业务管理系统")
 def main() -> None:
     """Entry point of the ``caseapp`` console script."""

@@ -1,23 +1,34 @@
 """Mainland China phone numbers: normalise to E.164 and format for display."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 __all__ = ["PhoneError", "format_phone_national", "normalize_phone", "parse_cn"]
 
 REGION = "CN"
-# A person's contact number: 400/800 service lines and short codes cannot be surveyed.
-_PERSONAL_TYPES = frozenset(
-    {
-        PhoneNumberType.MOBILE,
-        PhoneNumberType.FIXED_LINE,
-        PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    }
-)
+
+
+@functools.cache
+def _lib():
+    """phonenumbers, imported on first use (its metadata costs every command a tenth of a second otherwise)."""
+    import phonenumbers
+
+    return phonenumbers
+
+
+@functools.cache
+def _personal_types() -> frozenset:
+    """A person's contact number: 400/800 service lines and short codes cannot be surveyed."""
+    kind = _lib().PhoneNumberType
+    return frozenset({kind.MOBILE, kind.FIXED_LINE, kind.FIXED_LINE_OR_MOBILE})
+
+
 # phonenumbers would turn letters into keypad digits; a typo must fail instead.
 _ALLOWED = re.compile(r"^[0-9+\-() ]+$")
 _EXCEL_DECIMAL = re.compile(r"^[0-9]+\.0+$")
@@ -39,21 +50,22 @@ class PhoneError(ValueError):
 def normalize_phone(raw: str) -> str:
     """Return the E.164 form (e.g. "+8613812345678") or raise PhoneError."""
     number = parse_cn(raw)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return _lib().format_number(number, _lib().PhoneNumberFormat.E164)
 
 
 def parse_cn(raw: str) -> PhoneNumber:
     """Parse and validate a mainland mobile or landline number."""
     text = _clean(raw)
+    phonenumbers = _lib()
     try:
         number = phonenumbers.parse(text, REGION)
-    except NumberParseException:
+    except phonenumbers.NumberParseException:
         raise PhoneError(MSG_INVALID) from None
     if not phonenumbers.is_valid_number(number):
         raise PhoneError(MSG_INVALID)
     if phonenumbers.region_code_for_number(number) != REGION:
         raise PhoneError(MSG_FOREIGN)
-    if phonenumbers.number_type(number) not in _PERSONAL_TYPES:
+    if phonenumbers.number_type(number) not in _personal_types():
         raise PhoneError(MSG_NOT_PERSONAL)
     return number
 
@@ -61,8 +73,8 @@ def parse_cn(raw: str) -> PhoneNumber:
 def format_phone_national(e164: str) -> str:
     """Format for Chinese readers: mobile "13812345678", landline "0310-1234567"."""
     number = parse_cn(e164)
-    nsn = phonenumbers.national_significant_number(number)
-    area_len = phonenumbers.length_of_geographical_area_code(number)
+    nsn = _lib().national_significant_number(number)
+    area_len = _lib().length_of_geographical_area_code(number)
     if area_len == 0:
         return nsn
     return f"0{nsn[:area_len]}-{nsn[area_len:]}"

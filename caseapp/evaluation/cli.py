@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from caseapp.core.cli import emit_json, operator_command, say
-from caseapp.evaluation import department, exports, services
+from caseapp.evaluation import department, services
 from caseapp.evaluation.settings import acting_org_id
 
 evaluation_cli = AppGroup("evaluation", help="绩效自评：评分与导出自评表")
@@ -41,6 +41,8 @@ def score_cmd(year: int, code: str | None, as_of, as_json: bool) -> None:
 @operator_command(write=False)
 def export_cmd(year: int, code: str | None, whole: bool, fmt: str, out: str) -> None:
     """Write the 自评表 of the year's projects (or one, or the department) to ``out``."""
+    from caseapp.evaluation import exports  # with openpyxl and python-docx: only when exporting
+
     if whole:
         data = exports.department_file(department.department_result(acting_org_id(), year), fmt)
     else:

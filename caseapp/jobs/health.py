@@ -13,7 +13,6 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import redis
 from flask import current_app
 from sqlalchemy import exists, select, update
 
@@ -89,11 +88,13 @@ def saw_beat(identity: str) -> None:
     client = redis_client()
     if client is None:
         return
+    from redis import RedisError  # imported with the client, not by every command
+
     try:
         now = time.time()
         client.zadd(BEATS_KEY, {identity[:200]: now})
         client.zremrangebyscore(BEATS_KEY, 0, now - 24 * 3600)
-    except redis.RedisError:
+    except RedisError:
         log.warning("could not record the beat %s in Redis", identity)
 
 
@@ -102,9 +103,11 @@ def live_beats() -> list[str] | None:
     client = redis_client()
     if client is None:
         return None
+    from redis import RedisError  # imported with the client, not by every command
+
     try:
         names = client.zrangebyscore(BEATS_KEY, time.time() - BEAT_WINDOW.total_seconds(), "+inf")
-    except redis.RedisError:
+    except RedisError:
         return None
     return sorted(n.decode() for n in names)
 

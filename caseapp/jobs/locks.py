@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import redis
 from flask import current_app
 from sqlalchemy import or_, update
 
@@ -18,6 +18,9 @@ from caseapp.core import context
 from caseapp.core.db import db, insert_ignoring_conflicts, utcnow
 from caseapp.core.uow import unit_of_work
 from caseapp.jobs.models import JobLease
+
+if TYPE_CHECKING:
+    import redis
 
 KEY_PREFIX = "caseapp:lock:"
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
@@ -89,7 +92,11 @@ class DbLease:
 def redis_client(url: str | None = None) -> redis.Redis | None:
     """A Redis client for the configured REDIS_URL, or None in the embedded default."""
     url = url or current_app.config.get("REDIS_URL")
-    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5) if url else None
+    if not url:
+        return None
+    import redis  # here: every command would otherwise pay for importing it
+
+    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
 
 
 def lock_for(name: str, ttl_seconds: int) -> RedisLock | DbLease:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import redis
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -78,9 +77,11 @@ def queue_length() -> int | None:
     client = redis_client()
     if client is None:
         return None
+    from redis import RedisError  # imported with the client, not by every command
+
     try:
         return int(client.llen(current_app.config.get("CELERY_QUEUE", "celery")))
-    except redis.RedisError:
+    except RedisError:
         return None
 
 
@@ -91,10 +92,12 @@ def lock_holders() -> dict[str, dict] | None:
         now = utcnow()
         leases = db.session.scalars(select(JobLease).where(JobLease.leased_until > now))
         return {lease.name: {"expires_in": round((lease.leased_until - now).total_seconds(), 1)} for lease in leases}
+    from redis import RedisError  # imported with the client, not by every command
+
     try:
         return {key.decode().removeprefix(KEY_PREFIX): {"expires_in": round(client.pttl(key) / 1000, 1)}
                 for key in client.scan_iter(KEY_PREFIX + "*")}
-    except redis.RedisError:
+    except RedisError:
         return None
 
 

@@ -5,7 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from caseapp.core.cli import operator_command, say
-from caseapp.monitoring import exports, services
+from caseapp.monitoring import services
 
 monitoring_cli = AppGroup("monitoring", help="绩效运行监控")
 
@@ -17,6 +17,8 @@ monitoring_cli = AppGroup("monitoring", help="绩效运行监控")
 @operator_command(write=False)
 def export_cmd(year: int, month: int, out: str) -> None:
     """Write every project's monitoring table for 1–``month``月 to ``out`` (.xlsx)."""
+    from caseapp.monitoring import exports  # with openpyxl: only when exporting
+
     monitors = services.year_monitoring(year, month)
     with open(out, "wb") as handle:
         handle.write(exports.workbook(monitors))

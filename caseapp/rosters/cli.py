@@ -9,8 +9,14 @@ import click
 from caseapp.core.cli import emit_json, export_group, import_group, operator_command, say, write_private
 from caseapp.core.uow import after_commit
 from caseapp.core.calendar import local_today
-from caseapp.rosters import services
 from caseapp.rosters.base import get_kind
+
+def _services():
+    """The roster services, with openpyxl: imported by the roster commands only, not by every command."""
+    from caseapp.rosters import services
+
+    return services
+
 
 _KIND_HELP = "花名册类型：hardship（困难职工）、modelworker（劳模）、award（评选表彰）、payment（款项发放名单）"
 
@@ -21,7 +27,7 @@ _KIND_HELP = "花名册类型：hardship（困难职工）、modelworker（劳�
 @operator_command(write=False)
 def template_cmd(kind: str, out: str) -> None:
     """Write the kind's empty template."""
-    write_private(out, services.template(kind))
+    write_private(out, _services().template(kind))
     say(f"已生成{get_kind(kind).title}导入模板：{out}")
 
 
@@ -36,8 +42,8 @@ def template_cmd(kind: str, out: str) -> None:
 def import_roster_cmd(kind: str, file: str, event_id: int | None, dry_run: bool, correct_names: bool,
                       as_json: bool) -> None:
     """Import a roster file; exit 1 when any row has an error."""
-    result = services.import_roster(kind, Path(file).read_bytes(), filename=Path(file).name, event_id=event_id,
-                                    dry_run=dry_run, today=local_today(), correct_names=correct_names)
+    result = _services().import_roster(kind, Path(file).read_bytes(), filename=Path(file).name, event_id=event_id,
+                                       dry_run=dry_run, today=local_today(), correct_names=correct_names)
     if as_json:
         emit_json(result.as_dict())
     for e in result.errors:
@@ -57,7 +63,7 @@ def import_roster_cmd(kind: str, file: str, event_id: int | None, dry_run: bool,
 @operator_command()
 def export_roster_cmd(kind: str, out: str, full: bool, event_id: int | None) -> None:
     """Export a roster to OUT."""
-    content = services.export_roster(kind, full=full, event_id=event_id)
+    content = _services().export_roster(kind, full=full, event_id=event_id)
 
     def write() -> None:  # only once the audit record of a full export is committed does the data leave
         write_private(out, content)

@@ -13,7 +13,7 @@ from caseapp.core.calendar import local_today
 from caseapp.core.cli import emit_json, operator_command, say, write_private
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.uow import after_commit
-from caseapp.surveys import callsheet, results, services
+from caseapp.surveys import results, services
 from caseapp.surveys.services import SurveyParams
 
 surveys_cli = AppGroup("surveys", help="满意度调查：建立抽样框并抽样、导出/导入回访表、结束调查")
@@ -86,6 +86,8 @@ def create_cmd(project_code, year, aid_type, sample, confidence, margin, strata,
 @operator_command()
 def export_cmd(survey_id: int, file: str, full_phones: bool, caller: str | None) -> None:
     """Write the call sheet to FILE."""
+    from caseapp.surveys import callsheet  # with openpyxl: only for the call sheet's commands
+
     content = callsheet.export_sheet(services.get_survey(survey_id), full_phones=full_phones, caller=caller)
 
     def write() -> None:  # only once the audit record of a full export is committed does the data leave
@@ -102,6 +104,8 @@ def export_cmd(survey_id: int, file: str, full_phones: bool, caller: str | None)
 @operator_command()
 def import_cmd(survey_id: int, file: str, as_json: bool) -> None:
     """Import the answers; exit 1 with the row errors when any row is wrong."""
+    from caseapp.surveys import callsheet
+
     result = callsheet.import_sheet(services.get_survey(survey_id), Path(file).read_bytes(),
                                     filename=Path(file).name, today=local_today())
     if not result.ok:

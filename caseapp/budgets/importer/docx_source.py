@@ -8,16 +8,19 @@ becomes one :class:`Cell` at the grid column it starts at, spanning ``gridSpan``
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph as DocxParagraph
+from typing import TYPE_CHECKING
 
 from caseapp.budgets.importer.cells import Block, Cell, Grid, Paragraph
 from caseapp.core.officefile import read_docx
 
+if TYPE_CHECKING:  # python-docx is imported when a document is read, not by every command
+    from docx.table import Table
+
 
 def docx_blocks(data: bytes) -> list[Block]:
     """Check an uploaded .docx and list its paragraphs and tables in reading order."""
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
     blocks: list[Block] = []
     tables = 0
     for item in read_docx(data).iter_inner_content():
@@ -42,6 +45,8 @@ class _Span:
 
 def table_grid(table: Table, number: int) -> Grid:
     """One Word table as a grid of real cells."""
+    from docx.table import _Cell
+
     name = f"第{number}张表"
     open_at: dict[int, _Span] = {}  # grid column → the cell a continuation there extends
     spans: list[_Span] = []

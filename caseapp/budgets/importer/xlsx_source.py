@@ -12,9 +12,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-
 from caseapp.budgets.importer.cells import Block, Cell, Grid, Paragraph
 from caseapp.core.officefile import OfficeFileError, check_office_zip
 
@@ -37,6 +34,8 @@ class _Box:
 
 def xlsx_blocks(data: bytes) -> list[Block]:
     """Check an uploaded .xlsx and list every sheet's captions and tables in reading order."""
+    import openpyxl  # here: every command would otherwise pay for importing it
+
     if not openpyxl.DEFUSEDXML:  # openpyxl only guards against entity attacks through defusedxml
         raise RuntimeError("defusedxml is required to read uploaded workbooks")
     check_office_zip(data, kind="xlsx")
@@ -150,4 +149,6 @@ def _grid(run: list[_Box], blank_merges: list[_Box], title: str, number: int) ->
 
 def _ref(title: str, row: int, col: int) -> str:
     """工作表“绩效目标”B4."""
+    from openpyxl.utils import get_column_letter
+
     return f"工作表“{title}”{get_column_letter(col)}{row}"
