@@ -115,6 +115,18 @@ def test_password_change_and_disabling_revoke_api_tokens(client, app, operator):
     assert client.get("/api/v1/orgs", headers={"Authorization": f"Bearer {issue_token(other)}"}).status_code == 200
 
 
+def test_a_password_reset_by_an_admin_revokes_api_tokens_too(client, app):
+    from tests.conftest import acting_as
+
+    admin = UserFactory(roles=["admin"])
+    user = UserFactory(org=admin.org)
+    token = issue_token(user)
+    with acting_as(admin):
+        services.reset_password(user)
+    db.session.flush()
+    assert client.get("/api/v1/orgs", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def live(request, tmp_path):
     """A committed database (concurrent requests must see each other's commits)."""

@@ -130,3 +130,38 @@ def test_jobs_status_json(app, monkeypatch, redis_url, beats_key):
     assert send["last"]["status"] == "interrupted" and send["last"]["status_label"] == "中断"
     assert {"locks", "queue_length", "workers", "beats", "heartbeat", "mail"} <= set(data)
     assert data["workers"] == [] and data["queue_length"] is not None and data["heartbeat"]["stale"] is True
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (["deadlines", "scan", "--today", "2025-06-23"], "deadlines.scan"),
+    (["reminders", "send"], "reminders.send"),
+    (["indicators", "rollup", "--year", "2025", "--as-of", "2025-06-30"], "indicators.rollup"),
+    (["jobs", "run", "payments.nightly_check"], "payments.nightly_check"),
+])
+def test_every_command_running_a_scheduled_job_is_recorded_like_a_scheduled_run(app, monkeypatch, tmp_path, args,
+                                                                                 name):
+    monkeypatch.setitem(app.config, "SMTP_HOST", None)
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path))
+    out = app.test_cli_runner().invoke(args=args)
+    assert out.exit_code == 0, out.output
+    run = db.session.scalars(select(JobRun).where(JobRun.name == name)).one()
+    assert (run.runner, run.status) == ("cli", "ok") and run.finished_at and run.host
+
+
+def test_the_rollup_command_prints_what_the_recorded_run_computed(app):
+    out = app.test_cli_runner().invoke(args=["indicators", "rollup", "--year", "2025", "--as-of", "2025-06-30",
+                                             "--json"])
+    assert json.loads(out.stdout) == {"year": 2025, "as_of": "2025-06-30", "indicators": []}
+    run = db.session.scalars(select(JobRun).where(JobRun.name == "indicators.rollup")).one()
+    assert run.result == {"year": 2025, "as_of": "2025-06-30", "indicators": 0, "achieved": 0}
+
+
+def test_the_jobs_page_says_whether_mail_leaves(app, admin_page, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "SMTP_HOST", None)
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path / "mail"))
+    page = admin_page()
+    assert "不会真正发出" in page and f"未配置 SMTP_HOST：邮件写入文件夹 {tmp_path / 'mail'}" in page
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.internal")
+    monkeypatch.setitem(app.config, "SMTP_PORT", 587)
+    page = admin_page()
+    assert "经 SMTP 发出" in page and "SMTP smtp.internal:587" in page and "不会真正发出" not in page
