@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -19,7 +18,7 @@ class LazyMigrate:
 
     def init_app(self, app, db, directory: str) -> None:
         app.extensions["migrate"] = _PendingMigrate(self, app, db, directory)
-        app.cli.add_command(_MigrationCommands("db", help="Perform database migrations."))
+        app.cli.add_command(_MigrationCommands(app, "db", help="Perform database migrations."))
 
 
 class _PendingMigrate:
@@ -44,10 +43,17 @@ def bind_migrate(app):
 
 
 class _MigrationCommands(click.Group):
-    """``caseapp db``: listed without importing Flask-Migrate; running it hands over to Flask-Migrate's group."""
+    """``caseapp db``: listed without importing Flask-Migrate; running it hands over to Flask-Migrate's group.
+
+    It binds its own app: click makes a subcommand's context before any app context exists when the group is
+    invoked directly (``app.test_cli_runner()``), so ``current_app`` cannot be used here."""
+
+    def __init__(self, app, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.app = app
 
     def make_context(self, info_name, args, parent=None, **extra):
-        bind_migrate(current_app._get_current_object())
+        bind_migrate(self.app)
         from flask_migrate.cli import db as commands
 
         return commands.make_context(info_name, args, parent=parent, **extra)

@@ -49,7 +49,8 @@ def test_full_phones_only_for_the_surveyor_role_and_admins_and_audited(world, su
         with acting_as(user):
             _headers, rows, _ws = read_sheet(export_sheet(survey, full_phones=True))
         assert any(r[4].startswith("139") and "*" not in r[4] for r in rows)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "survey.export_full")).all()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "survey.export_full")
+                                .order_by(AuditEvent.id)).all()
     assert [e.actor_name for e in events] == [world.surveyor.username, world.admin.username]
     assert all("139" not in str(e.after) for e in events)
 
