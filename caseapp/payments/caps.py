@@ -6,7 +6,8 @@ serialised by BEGIN IMMEDIATE), so a returned row means granted. CHECK constrain
 
 Each cap is one SQL text, written once here: the general path runs them one by one, the PostgreSQL
 single-statement path (``fastpath.py``) chains the same texts as CTEs, each gated on the one before. A refusal
-is an exception built by ``*_refusal``; whatever was taken before it is undone by the caller's savepoint.
+is an exception built by ``*_refusal``; whatever was taken before it is undone by the caller's savepoint, or, on
+the single-statement path (which has none), by the ``GIVE_BACK_*`` text written next to each cap.
 """
 from __future__ import annotations
 
@@ -45,6 +46,11 @@ def budget_sql(after: str | None = None) -> str:
     return (f"UPDATE budget_counters SET reserved_fen = reserved_fen + :amount_fen, cap_fen = {BUDGET_CAP} "
             f"WHERE project_id = :project_id AND reserved_fen + paid_fen + :amount_fen <= {BUDGET_CAP}"
             f"{_gate(after)} RETURNING project_id")
+
+
+#: undoes :func:`budget_sql` for the same parameters (the single-statement path's refusal, which has no savepoint)
+GIVE_BACK_BUDGET = ("UPDATE budget_counters SET reserved_fen = reserved_fen - :amount_fen "
+                    "WHERE project_id = :project_id")
 
 
 def reserve_budget(project_id: int, amount_fen: int) -> None:
@@ -96,6 +102,10 @@ def heads_sql(after: str | None = None) -> str:
             f"{_gate(after)} RETURNING category_id")
 
 
+#: undoes :func:`heads_sql` for the same parameters
+GIVE_BACK_HEADS = "UPDATE category_counters SET used = used - :heads WHERE category_id = :award_category_id"
+
+
 def reserve_heads(heads: dict[int, Heads]) -> None:
     """Take the places of every category of ``heads`` (creating counters on first use), or refuse."""
     for category_id, h in sorted(heads.items()):
@@ -139,6 +149,11 @@ def persons_sql(size: int, after: str | None = None) -> str:
             f"AND {new} <= :person_cap{_gate(after)} ON CONFLICT (person_id, aid_type_id, year) DO UPDATE SET "
             f"used_fen = person_aid_counters.used_fen + {add}, cap_fen = excluded.cap_fen "
             f"WHERE person_aid_counters.used_fen + {add} <= excluded.cap_fen RETURNING person_id")
+
+
+#: undoes :func:`persons_sql` for one person (``:p0``/``:n0``)
+GIVE_BACK_PERSON = ("UPDATE person_aid_counters SET used_fen = used_fen - :n0 "
+                    "WHERE person_id = :p0 AND aid_type_id = :aid_type_id AND year = :year")
 
 
 def person_params(amounts: dict[int, int]) -> dict:

@@ -48,11 +48,11 @@ def register(row: dict, r, principal) -> int:
     # refused: give back what the caps before the refusal took (no savepoint: one round trip each fewer for
     # every registration, and a refusal is the rare case)
     if got.budget:
-        conn.execute(_UNDO_BUDGET, params)
+        conn.execute(text(caps.GIVE_BACK_BUDGET), params)
     if heads and got.heads:
-        conn.execute(_UNDO_HEADS, params)
+        conn.execute(text(caps.GIVE_BACK_HEADS), params)
     if person_cap and got.person:
-        conn.execute(_UNDO_PERSON, params)
+        conn.execute(text(caps.GIVE_BACK_PERSON), params)
     if not got.budget:
         raise caps.budget_refusal(row["project_id"])
     if not got.heads:
@@ -66,12 +66,6 @@ def register(row: dict, r, principal) -> int:
 class Duplicate(Exception):
     """Every cap granted, but a live item of the same person (or award recipient) and period exists: the item's
     INSERT did nothing (ON CONFLICT), and what the caps took was given back."""
-
-
-_UNDO_BUDGET = text("UPDATE budget_counters SET reserved_fen = reserved_fen - :amount_fen WHERE project_id = :project_id")
-_UNDO_HEADS = text("UPDATE category_counters SET used = used - :heads WHERE category_id = :award_category_id")
-_UNDO_PERSON = text("UPDATE person_aid_counters SET used_fen = used_fen - :n0 "
-                    "WHERE person_id = :p0 AND aid_type_id = :aid_type_id AND year = :year")
 
 
 @lru_cache(maxsize=8)
