@@ -14,25 +14,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import tempfile
-import time
 
-from province import Scale, build, make_app, throwaway_database
+from province import Scale, fill, make_app, throwaway_database
 
-from registry_list import _users  # the province- and county-level caseworkers, logged in
+from registry_list import _users, median_ms  # _users: the province- and county-level caseworkers, logged in
 
 RUNS = 10
-
-
-def median_ms(fn, n: int = RUNS) -> float:
-    fn()  # warm the caches once, as a user's second click would
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def _queries(year: int, today: dt.date) -> dict:
@@ -52,16 +40,14 @@ def _as(app, username: str, fn):
     from sqlalchemy import select
 
     from caseapp.auth.models import User
-    from caseapp.core import context, uow
+    from caseapp.core import uow
     from caseapp.core.db import db
-    from caseapp.core.web import principal_from_user  # noqa: F401  (the page builds its principal the same way)
+    from caseapp.core.web import principal_from_user
 
     def run():
         with app.test_request_context():
             user = db.session.scalar(select(User).where(User.username == username))
-            principal = context.Principal(user_id=user.id, username=user.username, org_id=user.org_id,
-                                          org_path=user.org.path, roles=user.roles, source="web")
-            with uow.unit_of_work(principal, write=False):
+            with uow.unit_of_work(principal_from_user(user), write=False):
                 fn()
     return run
 
@@ -75,12 +61,11 @@ def main() -> None:
     with throwaway_database() as uri, tempfile.TemporaryDirectory() as inst:
         app = make_app(uri, inst)
         from caseapp.core import context
-        from caseapp.core.crypto import encrypt
         from caseapp.core.db import db
 
         with app.app_context():
             context.set_principal(context.SYSTEM)
-            build(db.session.connection(), scale, encrypt("130434198001010011"))
+            fill(scale)
             db.session.commit()
             db.session.remove()
         clients = _users(app)
@@ -92,14 +77,14 @@ def main() -> None:
                   f"payments {scale.payments:,}  (median of {RUNS} ms)")
             print(f"{'':<30}{'省级':>10}{'县级':>10}")
             for label, fn in _queries(scale.year, today).items():
-                row = [median_ms(_as(app, f"bench_{who}", fn)) for who in ("province", "county")]
+                row = [median_ms(_as(app, f"bench_{who}", fn), RUNS) for who in ("province", "county")]
                 print(f"{label:<30}{row[0]:>10.1f}{row[1]:>10.1f}")
             for label, url, target in (("GET /charts/（整页）", f"/charts/?year={scale.year}", 1000),
                                        ("GET /cases/（档案列表，参照）", "/cases/", 150)):
                 for who in ("province", "county"):
                     resp = clients[who].get(url)
                     assert resp.status_code == 200, (url, resp.status_code)
-                row = [median_ms(lambda who=who: clients[who].get(url)) for who in ("province", "county")]
+                row = [median_ms(lambda who=who: clients[who].get(url), RUNS) for who in ("province", "county")]
                 verdict = "ok" if max(row) < target else "MISSED"
                 print(f"{label:<30}{row[0]:>10.1f}{row[1]:>10.1f}   target < {target} ms  {verdict}")
 

@@ -134,12 +134,11 @@ def _app(uri: str, keys: dict):
 def _build(uri: str, files: int, payments: int) -> dict:
     """Schema, province data, users and the keys they were made with (recorded last: a complete build)."""
     from cryptography.fernet import Fernet
-    from province import Scale, build
+    from province import Scale, fill
     from sqlalchemy import text
 
     from caseapp.auth.services import create_user
     from caseapp.core import context
-    from caseapp.core.crypto import encrypt
     from caseapp.core.db import db
 
     keys = {"SECRET_KEY": secrets.token_hex(16), "CASEAPP_DATA_KEY": Fernet.generate_key().decode(),
@@ -149,7 +148,7 @@ def _build(uri: str, files: int, payments: int) -> dict:
     with app.app_context():
         db.create_all()
         context.set_principal(context.SYSTEM)
-        build(db.session.connection(), scale, encrypt("130434198001010011"))
+        fill(scale)
         db.session.commit()
         context.set_principal(context.OPERATOR)
         app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1"  # 110 users: hashing is not what is measured

@@ -5,13 +5,15 @@ seconds rather than the hours an ORM loop would. Personal data is realistic in s
 distinct valid-looking keyed hash, a masked 身份证号, and one real Fernet token (the same ciphertext for
 everybody: list pages and roll-ups never decrypt, and encrypting 300,000 values would only time Fernet).
 
-Used by ``bench/rollup.py`` and ``bench/registry_list.py``; see bench/README.md.
+Used by every benchmark on province data (``fill``, ``province_app``); see bench/README.md.
 """
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -79,6 +81,33 @@ def timed(label: str):
             print(f"  {label:<46} {self.seconds:8.2f} s", flush=True)
 
     return _T()
+
+
+#: the one 身份证号 whose Fernet token every generated person carries
+SAMPLE_ID_NUMBER = "130434198001010011"
+
+
+def fill(scale: Scale) -> None:
+    """Build the province into the current app's empty schema, in its session's transaction (the caller commits)."""
+    from caseapp.core.crypto import encrypt
+    from caseapp.core.db import db
+
+    build(db.session.connection(), scale, encrypt(SAMPLE_ID_NUMBER))
+
+
+@contextmanager
+def province_app(scale: Scale, *, sqlite: bool = False):
+    """The app on a throw-away PostgreSQL database holding the province, or on a SQLite copy of it."""
+    from caseapp.core.db import db
+
+    with throwaway_database() as uri, tempfile.TemporaryDirectory() as inst:
+        app = make_app(uri, inst)
+        with app.app_context():
+            print(f"province: {scale.counties} counties, files {scale.files:,}, payments {scale.payments:,}")
+            fill(scale)
+            db.session.commit()
+            db.engine.dispose()
+        yield make_app(to_sqlite(uri, f"{inst}/province.sqlite"), inst) if sqlite else app
 
 
 def build(conn, scale: Scale, token: str) -> None:

@@ -14,7 +14,7 @@ import statistics
 import tempfile
 import time
 
-from province import Scale, build, make_app, throwaway_database
+from province import Scale, fill, make_app, throwaway_database
 from sqlalchemy import text
 
 CASES = [  # (label, login as, query string)
@@ -69,12 +69,11 @@ def _users(app) -> dict:
 
 def run(app, scale: Scale) -> None:
     from caseapp.core import context
-    from caseapp.core.crypto import encrypt
     from caseapp.core.db import db
 
     with app.app_context():
         context.set_principal(context.SYSTEM)
-        build(db.session.connection(), scale, encrypt("130434198001010011"))
+        fill(scale)
         db.session.commit()
         floor = median_ms(lambda: [db.session.execute(text(q), {"p": "/1/2/%"}).all()
                                    for q in FLOOR.split(";")])

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from datetime import date
 
-from province import Scale, build, make_app, throwaway_database, to_sqlite
+from province import Scale, province_app
 from sqlalchemy import text
 
 FLOOR_SQL = """
@@ -75,19 +74,7 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="print a cProfile of one roll-up and its statements")
     args = ap.parse_args()
     scale = Scale(files=args.files, payments=args.payments)
-    with throwaway_database() as uri, tempfile.TemporaryDirectory() as inst:
-        app = make_app(uri, inst)
-        with app.app_context():
-            from caseapp.core.crypto import encrypt
-            from caseapp.core.db import db
-
-            print(f"province: {scale.counties} counties, files {scale.files:,}, payments {scale.payments:,}")
-            build(db.session.connection(), scale, encrypt("130434198001010011"))
-            db.session.commit()
-            db.engine.dispose()
-        if args.sqlite:
-            uri = to_sqlite(uri, f"{inst}/province.sqlite")
-            app = make_app(uri, inst)
+    with province_app(scale, sqlite=args.sqlite) as app:
         run(app, scale, args.runs, "SQLite" if args.sqlite else "PostgreSQL", args.profile)
 
 

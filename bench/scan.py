@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 
-from province import Scale, build, make_app, throwaway_database, to_sqlite
+from province import Scale, province_app
 from sqlalchemy import event, func, select
 
 
@@ -30,18 +29,7 @@ def main() -> None:
     ap.add_argument("--sqlite", action="store_true", help="copy the data into SQLite and run there")
     args = ap.parse_args()
     scale = Scale(files=args.files, payments=args.payments)
-    with throwaway_database() as uri, tempfile.TemporaryDirectory() as inst:
-        app = make_app(uri, inst)
-        with app.app_context():
-            from caseapp.core.crypto import encrypt
-            from caseapp.core.db import db
-
-            print(f"province: {scale.counties} counties, files {scale.files:,}, payments {scale.payments:,}")
-            build(db.session.connection(), scale, encrypt("130434198001010011"))
-            db.session.commit()
-            db.engine.dispose()
-        if args.sqlite:
-            app = make_app(to_sqlite(uri, f"{inst}/province.sqlite"), inst)
+    with province_app(scale, sqlite=args.sqlite) as app:
         with app.app_context():
             run(scale, args.runs, args.profile, "SQLite" if args.sqlite else "PostgreSQL")
 

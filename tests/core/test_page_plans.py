@@ -36,13 +36,12 @@ def province(app, engine_name):
         pytest.skip("plans are checked on PostgreSQL")
     sys.path.insert(0, BENCH)
     try:
-        from province import Scale, build
+        from province import Scale, fill
     finally:
         sys.path.remove(BENCH)
     from caseapp.orgs.models import Organisation
 
-    build(db.session.connection(), Scale(counties=3, townships_per_county=2, projects_per_county=2, files=3000,
-                                         payments=6000), crypto.encrypt("130434198001010011"))
+    fill(Scale(counties=3, townships_per_county=2, projects_per_county=2, files=3000, payments=6000))
     db.session.execute(select(Organisation).where(Organisation.id == 1)).scalar_one()
     users = {"province": UserFactory(org=db.session.get(Organisation, 1), roles=ROLES),
              "county": UserFactory(org=db.session.get(Organisation, 2), roles=ROLES)}
